@@ -1,0 +1,111 @@
+import EtcdProto
+import Foundation
+
+extension EtcdClient {
+    /// Reads the keys in `keys`.
+    public func range(_ keys: KeyRange, options: RangeOptions = RangeOptions(), timeout: Duration? = nil) async throws(EtcdError) -> RangeResult {
+        let response: Etcdserverpb_RangeResponse = try await call(.range, Self.rangeRequest(keys, options), timeout: timeout)
+        return RangeResult(response)
+    }
+
+    /// Reads one key; nil if it does not exist.
+    public func get(_ key: String, revision: Int64 = 0) async throws(EtcdError) -> KeyValue? {
+        var options = RangeOptions()
+        options.revision = revision
+        return try await range(.key(key), options: options).kvs.first
+    }
+
+    /// Reads every key in `keys` at one consistent revision, `pageSize` keys per request,
+    /// handing each page to `body`; returns the revision the whole read was served at.
+    /// A prefix of any size is read without holding it all in one response.
+    @discardableResult
+    public func rangePaged(
+        _ keys: KeyRange,
+        pageSize: Int64 = 1000,
+        keysOnly: Bool = false,
+        revision: Int64 = 0,
+        body: ([KeyValue]) async throws -> Void
+    ) async throws -> Int64 {
+        let (start, end) = keys.bounds
+        var options = RangeOptions()
+        options.limit = max(1, pageSize)
+        options.keysOnly = keysOnly
+        options.revision = revision
+        options.sortOrder = .ascending
+        options.sortTarget = .key
+        var request = Etcdserverpb_RangeRequest()
+        request.key = start
+        request.rangeEnd = end
+        while true {
+            options.apply(to: &request)
+            let response: Etcdserverpb_RangeResponse = try await call(.range, request)
+            if options.revision == 0 { options.revision = response.header.revision }
+            try await body(response.kvs.map(KeyValue.init))
+            guard response.more, let last = response.kvs.last else { return options.revision }
+            // Next page: strictly after the last key read.
+            request.key = last.key + Data([0])
+            if end.isEmpty { return options.revision }
+        }
+    }
+
+    /// Reads every key in `keys` at one consistent revision, page by page.
+    public func rangeAll(_ keys: KeyRange, pageSize: Int64 = 1000, keysOnly: Bool = false) async throws -> (revision: Int64, kvs: [KeyValue]) {
+        var all: [KeyValue] = []
+        let revision = try await rangePaged(keys, pageSize: pageSize, keysOnly: keysOnly) { all += $0 }
+        return (revision, all)
+    }
+
+    /// Writes `value` at `key`.
+    @discardableResult
+    public func put(_ key: String, value: Data, lease: Int64 = 0, previous: Bool = false, timeout: Duration? = nil) async throws(EtcdError) -> PutResult {
+        let response: Etcdserverpb_PutResponse = try await call(
+            .put, Self.putRequest(key, value: value, lease: lease, previous: previous), timeout: timeout)
+        return PutResult(response)
+    }
+
+    /// Writes the UTF-8 text `value` at `key`.
+    @discardableResult
+    public func put(_ key: String, value: String, lease: Int64 = 0, previous: Bool = false, timeout: Duration? = nil) async throws(EtcdError) -> PutResult {
+        try await put(key, value: Data(value.utf8), lease: lease, previous: previous, timeout: timeout)
+    }
+
+    /// Deletes the keys in `keys`.
+    @discardableResult
+    public func delete(_ keys: KeyRange, previous: Bool = false, timeout: Duration? = nil) async throws(EtcdError) -> DeleteResult {
+        let response: Etcdserverpb_DeleteRangeResponse = try await call(
+            .deleteRange, Self.deleteRequest(keys, previous: previous), timeout: timeout)
+        return DeleteResult(response)
+    }
+
+    /// Compacts the key-value history up to `revision`; `physical` waits until the space
+    /// is reclaimed.
+    public func compact(revision: Int64, physical: Bool = false) async throws(EtcdError) {
+        var request = Etcdserverpb_CompactionRequest()
+        request.revision = revision
+        request.physical = physical
+        let _: Etcdserverpb_CompactionResponse = try await call(.compact, request)
+    }
+
+    static func rangeRequest(_ keys: KeyRange, _ options: RangeOptions) -> Etcdserverpb_RangeRequest {
+        var request = Etcdserverpb_RangeRequest()
+        (request.key, request.rangeEnd) = keys.bounds
+        options.apply(to: &request)
+        return request
+    }
+
+    static func putRequest(_ key: String, value: Data, lease: Int64, previous: Bool) -> Etcdserverpb_PutRequest {
+        var request = Etcdserverpb_PutRequest()
+        request.key = Data(key.utf8)
+        request.value = value
+        request.lease = lease
+        request.prevKv = previous
+        return request
+    }
+
+    static func deleteRequest(_ keys: KeyRange, previous: Bool) -> Etcdserverpb_DeleteRangeRequest {
+        var request = Etcdserverpb_DeleteRangeRequest()
+        (request.key, request.rangeEnd) = keys.bounds
+        request.prevKv = previous
+        return request
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `etcron-bench`: commands that measure and print figures as `name: value unit` lines,
+/// each compared against a baseline measured in the same run.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "etcron-bench",
+        abstract: "Benchmarks for etcron; prints one `name: value unit` line per figure.",
+        subcommands: [
+            ScheduleBenchmark.self,
+        ]
+    )
+}
