@@ -16,7 +16,7 @@ cd "$ROOT"
 # One line per generated module.
 PROTO_TARGETS=(
     "proto/etcd:Sources/EtcdProto"
-    # "proto/etcron/v1:Sources/EtcronProto"
+    "proto/etcron:Sources/EtcronProto"
 )
 
 PROTOC="${PROTOC:-/usr/bin/protoc}"

@@ -52,7 +52,7 @@ enum HTTPGet {
             }
         }
 
-        var request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n\r\n".utf8)
+        var request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
         while !request.isEmpty {
             let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, noSignal) }
             if sent > 0 {

@@ -1,0 +1,107 @@
+import Logging
+
+extension ReplicaConfiguration {
+    /// Every setting of `etcron operator`, in the order help output should list them.
+    ///
+    /// The operator command builds its options and help from this list; `load` accepts
+    /// exactly these names (by the sources each one allows) and refuses any other.
+    public static let settings: [SettingDescription] = [
+        SettingDescription(
+            name: SettingName.etcdEndpoints,
+            help: "Comma-separated etcd endpoints: host:port, http://host:port or https://host:port.",
+            valueName: "endpoints",
+            defaultDescription: Defaults.etcdEndpoints.joined(separator: ",")
+        ),
+        SettingDescription(
+            name: SettingName.etcdCAFile,
+            help: "PEM bundle of the CA that signs etcd's server certificates (switches TLS on).",
+            valueName: "path",
+            defaultDescription: nil
+        ),
+        SettingDescription(
+            name: SettingName.etcdCertFile,
+            help: "PEM client certificate for mutual TLS with etcd; needs etcd-key-file.",
+            valueName: "path",
+            defaultDescription: nil
+        ),
+        SettingDescription(
+            name: SettingName.etcdKeyFile,
+            help: "PEM private key of etcd-cert-file.",
+            valueName: "path",
+            defaultDescription: nil
+        ),
+        SettingDescription(
+            name: SettingName.etcdUsername,
+            help: "etcd user, when etcd has auth enabled; needs a password.",
+            valueName: "name",
+            defaultDescription: nil
+        ),
+        SettingDescription(
+            name: SettingName.etcdPasswordFile,
+            help: "File holding the etcd user's password (a trailing newline is ignored).",
+            valueName: "path",
+            defaultDescription: nil
+        ),
+        SettingDescription(
+            name: SettingName.etcdPassword,
+            help: "The etcd user's password; only from the environment, so it never shows in the process list or a config file.",
+            valueName: "password",
+            defaultDescription: nil,
+            sources: .environment
+        ),
+        SettingDescription(
+            name: SettingName.keyPrefix,
+            help: "etcd key prefix under which every etcron record lives; must start with /.",
+            valueName: "prefix",
+            defaultDescription: Defaults.keyPrefix
+        ),
+        SettingDescription(
+            name: SettingName.replicaID,
+            help: "This replica's unique ID (DNS subdomain, at most 253 characters).",
+            valueName: "id",
+            defaultDescription: "the host name"
+        ),
+        SettingDescription(
+            name: SettingName.httpListen,
+            help: "Address the HTTP server (API, /metrics, /healthz, /readyz) listens on; port 0 picks a free port.",
+            valueName: "host:port",
+            defaultDescription: Defaults.httpListen.description
+        ),
+        SettingDescription(
+            name: SettingName.advertiseAddress,
+            help: "Address other replicas and the CLI use to reach this replica's HTTP server.",
+            valueName: "host:port",
+            defaultDescription: "the host name with the http-listen port"
+        ),
+        SettingDescription(
+            name: SettingName.leaseTTL,
+            help: "TTL in seconds (1-3600) of the etcd session lease; a dead leader is replaced after about this long.",
+            valueName: "seconds",
+            defaultDescription: String(Defaults.leaseTTL)
+        ),
+        SettingDescription(
+            name: SettingName.logLevel,
+            help: "Lowest log level written: trace, debug, info, notice, warning, error or critical.",
+            valueName: "level",
+            defaultDescription: Defaults.logLevel.rawValue
+        ),
+        SettingDescription(
+            name: SettingName.logFormat,
+            help: "Log line format on stderr: text or json (one object per line).",
+            valueName: "format",
+            defaultDescription: Defaults.logFormat.rawValue
+        ),
+        SettingDescription(
+            name: SettingName.config,
+            help: "YAML file of settings (keys are these setting names); flags and environment override it.",
+            valueName: "path",
+            defaultDescription: nil,
+            sources: [.flag, .environment]
+        ),
+    ]
+
+    /// The description of the setting called `name`.
+    static func setting(named name: String) -> SettingDescription? {
+        settings.first { $0.name == name }
+    }
+}

@@ -1,0 +1,121 @@
+import Logging
+
+/// Everything `etcron operator` needs to run one replica, as loaded by
+/// `ReplicaConfiguration.load(flags:environment:)` from flags, environment variables, an
+/// optional YAML file and defaults (in that order of precedence).
+///
+/// Values here are already validated: files named by the TLS settings were readable at
+/// load time, the password has been read from its file, and the key prefix ends in `/`.
+public struct ReplicaConfiguration: Sendable, Hashable {
+    /// How to reach etcd.
+    public struct Etcd: Sendable, Hashable {
+        /// Endpoints as given (`host:port`, `http://host:port` or `https://host:port`).
+        public var endpoints: [String] = Defaults.etcdEndpoints
+        /// PEM CA bundle for etcd's server certificates (`etcd-ca-file`).
+        public var caFile: String?
+        /// PEM client certificate for mutual TLS (`etcd-cert-file`).
+        public var certificateFile: String?
+        /// PEM client key for mutual TLS (`etcd-key-file`).
+        public var keyFile: String?
+        /// The etcd user (`etcd-username`); set exactly when `password` is.
+        public var username: String?
+        /// The etcd user's password, from `etcd-password-file` or `ETCRON_ETCD_PASSWORD`.
+        public var password: String?
+
+        /// The defaults: plain-text etcd on `127.0.0.1:2379`, no auth.
+        public init() {}
+    }
+
+    /// The replica's HTTP server.
+    public struct HTTP: Sendable, Hashable {
+        /// Where the server listens (`http-listen`); port 0 means any free port.
+        public var listen: ListenAddress = Defaults.httpListen
+        /// The address others dial (`advertise-address`), nil to derive it; see
+        /// `advertisedAddress(boundPort:)`.
+        public var advertiseAddress: String?
+        /// This machine's host name, from which the advertised address is derived when the
+        /// server listens on every interface.
+        public var hostname: String = "localhost"
+
+        /// The defaults: listen on `0.0.0.0:8080`, derive the advertised address.
+        public init() {}
+
+        /// The address other replicas and the CLI should use: `advertise-address` if set;
+        /// otherwise the listen host (or the host name, when listening on every interface)
+        /// with the listen port, or with `boundPort` once the server has bound (needed
+        /// when `http-listen` asks for port 0).
+        public func advertisedAddress(boundPort: Int? = nil) -> String {
+            if let advertiseAddress { return advertiseAddress }
+            let host = listen.isWildcard ? hostname : listen.host
+            return ListenAddress(host: host, port: boundPort ?? listen.port).description
+        }
+    }
+
+    /// Where and how the replica logs.
+    public struct Log: Sendable, Hashable {
+        /// The lowest level written (`log-level`).
+        public var level: Logger.Level = Defaults.logLevel
+        /// Text or JSON lines on stderr (`log-format`).
+        public var format: LogFormat = Defaults.logFormat
+
+        /// The defaults: `info`, text.
+        public init() {}
+    }
+
+    /// The built-in defaults, shared by the properties and the help text.
+    enum Defaults {
+        static let etcdEndpoints = ["127.0.0.1:2379"]
+        static let keyPrefix = "/etcron/"
+        static let httpListen = ListenAddress(host: "0.0.0.0", port: 8080)
+        static let leaseTTL: Int64 = 10
+        static let leaseTTLRange: ClosedRange<Int64> = 1...3600
+        static let logLevel: Logger.Level = .info
+        static let logFormat: LogFormat = .text
+    }
+
+    /// etcd connection settings.
+    public var etcd = Etcd()
+    /// The prefix of every etcron key in etcd (`key-prefix`), starting and ending with `/`.
+    public var keyPrefix: String = Defaults.keyPrefix
+    /// This replica's unique ID (`replica-id`), a DNS subdomain.
+    public var replicaID: String
+    /// HTTP server settings.
+    public var http = HTTP()
+    /// TTL in seconds of the session lease (`lease-ttl`), 1...3600.
+    public var leaseTTL: Int64 = Defaults.leaseTTL
+    /// Logging settings.
+    public var log = Log()
+    /// The YAML file the configuration was read from (`config`), if any.
+    public var configFile: String?
+
+    /// A configuration with every default, for `replicaID`.
+    public init(replicaID: String) {
+        self.replicaID = replicaID
+    }
+}
+
+extension ReplicaConfiguration: CustomStringConvertible {
+    /// The effective settings as `name=value` pairs, with the password redacted, for a
+    /// startup log line.
+    public var description: String {
+        var fields: [(String, String?)] = [
+            (SettingName.etcdEndpoints, etcd.endpoints.joined(separator: ",")),
+            (SettingName.etcdCAFile, etcd.caFile),
+            (SettingName.etcdCertFile, etcd.certificateFile),
+            (SettingName.etcdKeyFile, etcd.keyFile),
+            (SettingName.etcdUsername, etcd.username),
+        ]
+        if etcd.password != nil { fields.append((SettingName.etcdPassword, "<redacted>")) }
+        fields += [
+            (SettingName.keyPrefix, keyPrefix),
+            (SettingName.replicaID, replicaID),
+            (SettingName.httpListen, http.listen.description),
+            (SettingName.advertiseAddress, http.advertisedAddress()),
+            (SettingName.leaseTTL, String(leaseTTL)),
+            (SettingName.logLevel, log.level.rawValue),
+            (SettingName.logFormat, log.format.rawValue),
+            (SettingName.config, configFile),
+        ]
+        return fields.compactMap { name, value in value.map { "\(name)=\($0)" } }.joined(separator: " ")
+    }
+}

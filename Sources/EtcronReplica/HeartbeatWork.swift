@@ -1,0 +1,40 @@
+import EtcdClient
+import EtcronProto
+import Foundation
+import Logging
+import SwiftProtobuf
+
+/// Leader-only work that writes a fenced heartbeat record every `interval`, so that
+/// fencing can be observed in etcd's history: a deposed leader's heartbeat never lands.
+public struct HeartbeatWork: LeaderWork {
+    /// Time between heartbeats.
+    public var interval: Duration
+
+    /// Heartbeats every `interval`.
+    public init(interval: Duration = .seconds(1)) {
+        self.interval = interval
+    }
+
+    public func run(_ leadership: Leadership) async throws {
+        var sequence: UInt64 = 0
+        while true {
+            try Task.checkCancellation()
+            sequence += 1
+            var record = Etcron_V1_LeaderHeartbeat()
+            record.replicaID = leadership.replicaID
+            record.fencingToken = leadership.fence.token
+            record.sequence = sequence
+            record.writtenAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
+            record.termStartedAtUnixMs = Int64(leadership.termStarted.timeIntervalSince1970 * 1000)
+            let bytes: Data = try record.serializedData()
+            do {
+                _ = try await leadership.commit(Txn(success: [.put(leadership.keys.leaderHeartbeat, bytes)]), timeout: interval * 3)
+            } catch let error as EtcdError where error.isRetryable {
+                // etcd is briefly unavailable: the next beat tries again; the session decides
+                // whether leadership survives.
+                leadership.logger.warning("leader heartbeat not written", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// What a `ReplicaService` needs to know about itself.
+public struct ReplicaOptions: Sendable {
+    /// This replica's ID (unique in the group).
+    public var replicaID: String
+    /// Where its HTTP server can be reached, as others should dial it.
+    public var address: String
+    /// Where etcron's keys live.
+    public var keys: ReplicaKeys
+    /// The session lease TTL in seconds: a replica that dies is replaced after about this.
+    public var leaseTTL: Int64
+    /// The work done only while leading.
+    public var leaderWork: any LeaderWork
+
+    /// Options for one replica.
+    public init(replicaID: String, address: String, keys: ReplicaKeys, leaseTTL: Int64 = 10, leaderWork: any LeaderWork = HeartbeatWork()) {
+        self.replicaID = replicaID
+        self.address = address
+        self.keys = keys
+        self.leaseTTL = leaseTTL
+        self.leaderWork = leaderWork
+    }
+}

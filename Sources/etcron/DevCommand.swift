@@ -1,0 +1,87 @@
+import ArgumentParser
+import EtcdClient
+import EtcdTestHarness
+import EtcronReplica
+import Foundation
+import UnixSignals
+
+/// `etcron dev`: a local etcd that etcron starts itself, plus replicas, for trying etcron
+/// on one machine. Ctrl-C stops everything and removes the data.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Run a local etcd and several replicas; Ctrl-C stops them all."
+    )
+
+    @Option(help: "How many replicas to start.")
+    var replicas: Int = 3
+
+    @Option(name: .customLong("lease-ttl"), help: "Session lease TTL of the replicas, in seconds.")
+    var leaseTTL: Int = 5
+
+    func validate() throws {
+        guard (1...9).contains(replicas) else { throw ValidationError("--replicas: must be from 1 to 9") }
+        guard (1...60).contains(leaseTTL) else { throw ValidationError("--lease-ttl: must be from 1 to 60 seconds") }
+    }
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        print("etcron dev: starting a local etcd ...")
+        let cluster = try await EtcdCluster.start(members: 1)
+        var processes: [ManagedProcess] = []
+        do {
+            let endpoints = cluster.clientEndpoints.joined(separator: ",")
+            print("etcron dev: etcd listening on \(endpoints) (data in \(cluster.rootDirectory))")
+            let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+            for index in 1...replicas {
+                let port = try LoopbackPorts.allocate()
+                let process = try await ManagedProcess.start(
+                    executable,
+                    arguments: [
+                        "operator", "--etcd-endpoints", endpoints, "--replica-id", "dev-\(index)",
+                        "--http-listen", "127.0.0.1:\(port)", "--lease-ttl", String(leaseTTL),
+                    ],
+                    logFile: cluster.rootDirectory + "/replica-\(index).log")
+                processes.append(process)
+                print("etcron dev: replica dev-\(index): http://127.0.0.1:\(port) (/metrics, /readyz), log \(cluster.rootDirectory)/replica-\(index).log")
+            }
+            print("""
+                etcron dev: try `etcron status --etcd-endpoints \(endpoints)`, or kill the leader \
+                (kill -TERM or -KILL its pid) and watch another take over. Ctrl-C stops everything.
+                """)
+            let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
+            let watcher = Task { try await Self.printLeaderChanges(client) }
+            for await _ in signals { break }
+            watcher.cancel()
+            await client.close()
+        } catch {
+            for process in processes { await process.kill() }
+            await cluster.shutdown()
+            throw error
+        }
+        print("\netcron dev: stopping replicas and etcd ...")
+        for process in processes { try? process.send(.terminate) }
+        for process in processes { _ = try? await process.waitForExit(timeout: .seconds(5)) }
+        for process in processes { await process.kill() }
+        await cluster.shutdown()
+    }
+
+    /// Prints the group's status whenever the leader or the membership changes.
+    private static func printLeaderChanges(_ client: EtcdClient) async throws {
+        let keys = ReplicaKeys(prefix: "/etcron/")
+        var lastLeader: String??
+        var lastMembers = -1
+        let start = try await client.range(.key(keys.prefix)).header.revision
+        for try await response in client.watch(.prefix(keys.prefix), options: WatchOptions(startRevision: start)) {
+            guard response.events.contains(where: { !$0.kv.keyString.hasPrefix(keys.leaderHeartbeat) }) else { continue }
+            let status = try await ClusterStatus.read(client: client, keys: keys)
+            let leader = status.leader?.replicaID
+            if lastLeader == nil || lastLeader! != leader || status.members.count != lastMembers {
+                lastLeader = .some(leader)
+                lastMembers = status.members.count
+                let names = status.members.map { "\($0.replicaID)(\($0.role))" }.sorted().joined(separator: " ")
+                print("etcron dev: leader \(leader ?? "none") token \(status.leader?.fencingToken ?? 0); replicas: \(names)")
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import EtcdClient
+import EtcronReplica
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `etcron operator`: runs one replica until SIGTERM or SIGINT.
+struct OperatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "operator",
+        abstract: "Run one etcron replica (session, election, leader work, HTTP server).",
+        discussion: """
+            Every setting can also come from the environment (ETCRON_ plus the flag name in \
+            upper case with _ for -, e.g. ETCRON_ETCD_ENDPOINTS) or from the YAML file given \
+            with --config (keys are the flag names). Flags win over the environment, which \
+            wins over the file. Bad settings exit with status 2.
+            """
+    )
+
+    @OptionGroup var flags: ReplicaFlags
+
+    func run() async throws {
+        let configuration = try loadConfiguration(flags.given)
+        bootstrapLogging(format: configuration.log.format, level: configuration.log.level)
+        let renderMetrics = bootstrapPrometheus()
+        let logger = Logger(label: "etcron.operator")
+        let client = try makeClient(configuration)
+        let state = ReplicaState(replicaID: configuration.replicaID)
+        let server = ReplicaHTTPServer(listen: configuration.http.listen, state: state, metrics: renderMetrics, logger: logger)
+        let replica = ReplicaService(
+            client: client,
+            options: ReplicaOptions(
+                replicaID: configuration.replicaID,
+                address: configuration.http.advertisedAddress(),
+                keys: ReplicaKeys(prefix: configuration.keyPrefix),
+                leaseTTL: configuration.leaseTTL),
+            state: state, logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            // Shutdown runs in reverse order: the replica resigns and revokes its session
+            // first, while the HTTP server still answers /readyz.
+            services: [
+                .init(service: server),
+                .init(service: replica),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.info("etcron replica starting", metadata: [
+            "replica": "\(configuration.replicaID)", "version": "\(EtcronVersion.current)",
+            "etcd": "\(client.endpointDescription)", "http": "\(configuration.http.listen)",
+        ])
+        do {
+            try await group.run()
+        } catch let error as ReplicaFatalError {
+            await client.close()
+            throw UsageFailure(message: error.message)
+        }
+        await client.close()
+        logger.info("etcron replica stopped")
+    }
+}
+
+/// Loads the configuration from flags, the environment and the config file.
+func loadConfiguration(_ flags: [String: String]) throws -> ReplicaConfiguration {
+    do {
+        return try ReplicaConfiguration.load(flags: flags, environment: ProcessInfo.processInfo.environment)
+    } catch {
+        throw UsageFailure(message: error.description)
+    }
+}
+
+/// An etcd client for the configuration; a bad endpoint or unreadable file exits with 2.
+func makeClient(_ configuration: ReplicaConfiguration) throws -> EtcdClient {
+    do {
+        return try EtcdClient(configuration: configuration.etcdClientConfiguration)
+    } catch {
+        throw UsageFailure(message: error.message)
+    }
+}
