@@ -86,10 +86,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The scheduler: job specs and their store, the pure `sync` decision function, the
+        // leader's index, timer heap, work queue and batcher, and the executors.
+        .target(
+            name: "EtcronScheduler",
+            dependencies: [
+                "EtcdClient", "EtcronProto", "CronSchedule", "EtcronReplica",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "etcron",
             dependencies: [
-                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronReplica",
+                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronReplica", "EtcronScheduler", "EtcronProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -118,6 +132,15 @@ let package = Package(
             dependencies: [
                 "EtcronReplica", "EtcdClient", "EtcdTestHarness", "EtcronProto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EtcronSchedulerTests",
+            dependencies: [
+                "EtcronScheduler", "EtcronProto", "CronSchedule", "EtcdClient", "EtcdTestHarness",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

@@ -1,0 +1,249 @@
+import CronSchedule
+import EtcronProto
+import Foundation
+
+/// The working state of one `JobSync.sync` call, one method per rule.
+struct SyncState {
+    let input: SyncInput
+    let nowUnix: Int64
+    let nowMs: Int64
+    var runs: [String: Etcron_V1_Run]
+    var changed: Set<String> = []
+    var result = SyncResult()
+    var status: Etcron_V1_JobStatus
+
+    init(_ input: SyncInput) {
+        self.input = input
+        nowMs = Int64((input.now.timeIntervalSince1970 * 1000).rounded(.down))
+        nowUnix = Int64(input.now.timeIntervalSince1970.rounded(.down))
+        runs = Dictionary(input.runs.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
+        status = input.status ?? Etcron_V1_JobStatus()
+    }
+
+    var spec: Etcron_V1_JobSpec { input.spec }
+    var deadline: Int64 { spec.startingDeadlineSeconds }
+    var maxAttempts: Int32 { max(0, spec.retry.maxRetries) + 1 }
+
+    /// The first scheduled time not yet decided is after this instant.
+    var cursor: Int64 {
+        if let status = input.status, status.decidedThroughUnix > 0 { return status.decidedThroughUnix }
+        if spec.createdAtUnixMs > 0 { return spec.createdAtUnixMs / 1000 }
+        return nowUnix - 1
+    }
+
+    mutating func update(_ run: Etcron_V1_Run) {
+        runs[run.runID] = run
+        changed.insert(run.runID)
+    }
+
+    // MARK: - Runs whose executor is gone, runs never started in time
+
+    mutating func handleLostExecutorsAndDeadlines() {
+        for var run in runs.values.sorted(by: { $0.runID < $1.runID }) where run.isActive {
+            var touched = false
+            let executor = run.assignedTo
+            if run.state == .running, !input.liveMembers.contains(executor) {
+                if run.attempts < maxAttempts, !run.stopRequested {
+                    run.state = .pending
+                    run.assignedTo = ""
+                    run.executorLease = 0
+                    run.message = "executor \(executor) lost during attempt \(run.attempts); retrying"
+                } else {
+                    run.state = .executorLost
+                    run.finishedAtUnixMs = nowMs
+                    run.message = "executor \(executor) lost during attempt \(run.attempts) of \(maxAttempts)"
+                }
+                touched = true
+            } else if run.state == .pending, !executor.isEmpty, !input.liveMembers.contains(executor) {
+                run.assignedTo = ""
+                run.message = "executor \(executor) lost before starting the run; reassigning"
+                touched = true
+            }
+            if run.state == .pending, run.startedAtUnixMs == 0, !run.manual, deadline > 0,
+                nowUnix - run.scheduledUnix > deadline
+            {
+                run.state = .failed
+                run.finishedAtUnixMs = nowMs
+                run.message = "missedDeadline: not started within the starting deadline of \(deadline) s"
+                touched = true
+            }
+            if touched { update(run) }
+        }
+    }
+
+    // MARK: - Scheduled times
+
+    mutating func decideScheduledTimes() {
+        let lower = cursor
+        guard nowUnix > lower else { return }
+        let after = CronInstant(secondsSinceEpoch: lower)
+        let upper = CronInstant(secondsSinceEpoch: nowUnix)
+        let due = input.schedule.count(after: after, atOrBefore: upper)
+        guard due > 0,
+            let latest = input.schedule.mostRecent(atOrBefore: upper, notBefore: after.adding(seconds: 1)),
+            let first = input.schedule.next(after: after)
+        else { return }
+        if spec.suspend {
+            record(skip(latest.secondsSinceEpoch, .suspended, "the job is suspended", rangeStart: first.secondsSinceEpoch, count: due))
+        } else {
+            if due > 1, let lastMissed = input.schedule.previous(before: latest) {
+                record(skip(
+                    lastMissed.secondsSinceEpoch, .missedDeadline,
+                    "\(due - 1) scheduled time(s) from \(Self.format(first)) to \(Self.format(lastMissed)) passed without a decision "
+                        + "(no leader); catch-up runs only the most recent",
+                    rangeStart: first.secondsSinceEpoch, count: due - 1))
+            }
+            decide(latest.secondsSinceEpoch)
+        }
+        status.decidedThroughUnix = latest.secondsSinceEpoch
+        status.specRevision = input.specRevision
+        result.status = status
+    }
+
+    /// Invoke or skip the most recent due time.
+    mutating func decide(_ scheduled: Int64) {
+        let lateness = nowUnix - scheduled
+        if deadline > 0, lateness > deadline {
+            record(skip(scheduled, .missedDeadline, "decided \(lateness) s after its time, past the starting deadline of \(deadline) s"))
+            return
+        }
+        if let quota = input.tenantRunQuota, input.tenantActiveRuns >= quota {
+            record(skip(scheduled, .quota, "tenant \(spec.tenant) has \(input.tenantActiveRuns) active runs, its quota is \(quota)"))
+            return
+        }
+        let active = runs.values.filter(\.isActive).sorted { $0.runID < $1.runID }
+        var waitsFor: [String] = []
+        switch spec.concurrencyPolicy {
+        case .forbid where !active.isEmpty:
+            let blocking = active[0]
+            record(skip(scheduled, .concurrencyPolicy,
+                "Forbid: run \(blocking.runID) is still \(blocking.state == .running ? "running" : "pending")"
+                    + (active.count > 1 ? " (and \(active.count - 1) more)" : "")))
+            return
+        case .replace:
+            let runID = RunID.scheduled(tenant: spec.tenant, job: spec.name, scheduledUnix: scheduled)
+            for var run in active {
+                waitsFor.append(run.runID)
+                if !run.stopRequested {
+                    run.stopRequested = true
+                    run.message = "Replace: stop requested for run \(runID)"
+                    update(run)
+                }
+            }
+        default:
+            break
+        }
+        var run = newRun(scheduled: scheduled)
+        run.waitsFor = waitsFor
+        result.newRuns.append(run)
+        runs[run.runID] = run
+        var decision = Etcron_V1_Decision()
+        decision.scheduledUnix = scheduled
+        decision.kind = .invoke
+        decision.runID = run.runID
+        decision.decidedAtUnixMs = nowMs
+        decision.leaderToken = input.leaderToken
+        decision.count = 1
+        decision.rangeStartUnix = scheduled
+        if !waitsFor.isEmpty {
+            decision.message = "Replace: starts after \(waitsFor.joined(separator: ", ")) stopped"
+        }
+        record(decision)
+    }
+
+    func newRun(scheduled: Int64, manual: Bool = false, runID: String? = nil) -> Etcron_V1_Run {
+        var run = Etcron_V1_Run()
+        run.runID = runID ?? RunID.scheduled(tenant: spec.tenant, job: spec.name, scheduledUnix: scheduled)
+        run.tenant = spec.tenant
+        run.job = spec.name
+        run.scheduledUnix = scheduled
+        run.manual = manual
+        run.state = .pending
+        run.createdAtUnixMs = nowMs
+        run.leaderToken = input.leaderToken
+        return run
+    }
+
+    func skip(_ scheduled: Int64, _ reason: Etcron_V1_SkipReason, _ message: String, rangeStart: Int64? = nil, count: Int = 1) -> Etcron_V1_Decision {
+        var decision = Etcron_V1_Decision()
+        decision.scheduledUnix = scheduled
+        decision.kind = .skip
+        decision.reason = reason
+        decision.message = message
+        decision.decidedAtUnixMs = nowMs
+        decision.leaderToken = input.leaderToken
+        decision.rangeStartUnix = rangeStart ?? scheduled
+        decision.count = Int64(count)
+        return decision
+    }
+
+    mutating func record(_ decision: Etcron_V1_Decision) {
+        result.decisions.append(decision)
+        if decision.kind == .invoke {
+            status.invocations += 1
+            status.lastInvokedUnix = decision.scheduledUnix
+        } else {
+            status.skips += decision.count
+        }
+    }
+
+    static func format(_ instant: CronInstant) -> String {
+        RFC3339.format(instant, offsetSeconds: 0)
+    }
+
+    // MARK: - Manual triggers
+
+    mutating func startManualTriggers() {
+        for trigger in input.triggers.sorted(by: { $0.id < $1.id }) {
+            let runID = RunID.manual(tenant: spec.tenant, job: spec.name, triggerID: trigger.id)
+            result.consumedTriggers.append(trigger.id)
+            guard runs[runID] == nil else { continue }
+            var run = newRun(scheduled: trigger.request.requestedAtUnixMs / 1000, manual: true, runID: runID)
+            run.note = trigger.request.note
+            result.newRuns.append(run)
+            runs[runID] = run
+        }
+    }
+
+    // MARK: - Assignment, history, wake-up
+
+    mutating func collectAssignable() {
+        for run in runs.values.sorted(by: { $0.runID < $1.runID })
+        where run.state == .pending && run.assignedTo.isEmpty {
+            let blocked = run.waitsFor.contains { runs[$0]?.isActive == true }
+            if !blocked { result.assignable.append(run.runID) }
+        }
+        let created = Set(result.newRuns.map(\.runID))
+        result.updatedRuns = changed.subtracting(created).sorted().compactMap { runs[$0] }
+        // New runs may have been updated after creation (none today); keep their latest form.
+        result.newRuns = result.newRuns.map { runs[$0.runID] ?? $0 }
+    }
+
+    mutating func trimHistory() {
+        let finished = runs.values.filter { $0.state.isTerminal }
+            .sorted { ($0.finishedAtUnixMs, $0.runID) > ($1.finishedAtUnixMs, $1.runID) }
+        let keepSucceeded = spec.history.succeeded > 0 ? Int(spec.history.succeeded) : JobSync.defaultHistoryLimit
+        let keepFailed = spec.history.failed > 0 ? Int(spec.history.failed) : JobSync.defaultHistoryLimit
+        let succeeded = finished.filter { $0.state == .succeeded }
+        let failed = finished.filter { $0.state.countsAsFailure }
+        let doomed = succeeded.dropFirst(keepSucceeded) + failed.dropFirst(keepFailed)
+        result.deletedRuns = doomed.map(\.runID).sorted()
+        let deleted = Set(result.deletedRuns)
+        result.updatedRuns.removeAll { deleted.contains($0.runID) }
+    }
+
+    mutating func planNextWake() {
+        var wake: Int64?
+        let from = max(nowUnix, result.status?.decidedThroughUnix ?? cursor)
+        if let next = input.schedule.next(after: CronInstant(secondsSinceEpoch: from)) {
+            wake = next.secondsSinceEpoch
+        }
+        if deadline > 0 {
+            for run in runs.values where run.state == .pending && run.startedAtUnixMs == 0 && !run.manual {
+                let expiry = run.scheduledUnix + deadline + 1
+                wake = min(wake ?? expiry, expiry)
+            }
+        }
+        result.nextWake = wake.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+    }
+}
