@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // The gRPC C core from Debian's libgrpc-dev. Libraries are named in the module
@@ -93,6 +94,7 @@ let package = Package(
             dependencies: [
                 "EtcdClient", "EtcronProto", "CronSchedule", "EtcronReplica",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),

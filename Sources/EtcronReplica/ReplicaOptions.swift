@@ -10,13 +10,18 @@ public struct ReplicaOptions: Sendable {
     public var leaseTTL: Int64
     /// The work done only while leading.
     public var leaderWork: any LeaderWork
+    /// The work done by every replica while it holds a session (the executor).
+    public var sessionWork: [any SessionWork]
 
     /// Options for one replica.
-    public init(replicaID: String, address: String, keys: ReplicaKeys, leaseTTL: Int64 = 10, leaderWork: any LeaderWork = HeartbeatWork()) {
+    public init(replicaID: String, address: String, keys: ReplicaKeys, leaseTTL: Int64 = 10, leaderWork: any LeaderWork = HeartbeatWork(),
+        sessionWork: [any SessionWork] = []
+    ) {
         self.replicaID = replicaID
         self.address = address
         self.keys = keys
         self.leaseTTL = leaseTTL
         self.leaderWork = leaderWork
+        self.sessionWork = sessionWork
     }
 }

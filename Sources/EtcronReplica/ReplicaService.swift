@@ -115,6 +115,11 @@ public final class ReplicaService: Service {
                 throw EtcdError(.sessionLost, "session lease \(session.leaseID) ended: \(end)")
             }
             group.addTask { try await self.reportLeaseRemaining(session) }
+            for work in options.sessionWork {
+                group.addTask {
+                    try await work.run(client: self.client, session: session, replicaID: self.options.replicaID, keys: self.options.keys)
+                }
+            }
             try await group.next()
             group.cancelAll()
         }

@@ -18,6 +18,10 @@ final class CompletionQueue: @unchecked Sendable {
     let pointer: OpaquePointer
     private let state = Mutex(State.running)
     private let pollerExited = DispatchSemaphore(value: 0)
+    /// Batch starts under way on calls bound to this queue, plus `closedFlag` once shutdown
+    /// began; see `startIfOpen`.
+    private let starts = Atomic<Int>(0)
+    private static let closedFlag = 1 << 62
 
     private enum State {
         case running
@@ -56,6 +60,21 @@ final class CompletionQueue: @unchecked Sendable {
         }
     }
 
+    /// Runs `start` (a `grpc_call_start_batch` on a call bound to this queue) unless the
+    /// queue is shutting down, in which case the batch is refused with
+    /// `GRPC_CALL_ERROR_COMPLETION_QUEUE_SHUTDOWN` like any other failed start.
+    ///
+    /// The core aborts the process when a batch starts after its queue was shut down, and a
+    /// stream's task can still be about to start one (say, a receive after a message that
+    /// arrived just before `close()`) when the channel closes. An atomic counter rather than
+    /// a lock keeps concurrent starts from serialising on each other.
+    func startIfOpen(_ start: () -> grpc_call_error) -> grpc_call_error {
+        let before = starts.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
+        defer { starts.wrappingSubtract(1, ordering: .releasing) }
+        guard before & Self.closedFlag == 0 else { return GRPC_CALL_ERROR_COMPLETION_QUEUE_SHUTDOWN }
+        return start()
+    }
+
     /// Begins shutdown; the poller drains outstanding tags and exits. Every call on this
     /// queue must already be finished or cancelled, or this waits for them.
     func shutdown() {
@@ -64,9 +83,13 @@ final class CompletionQueue: @unchecked Sendable {
             state = .shuttingDown
             return true
         }
-        if first {
-            grpc_completion_queue_shutdown(pointer)
+        guard first else { return }
+        // From here on starts are refused; the few already past the check take microseconds.
+        starts.bitwiseOr(Self.closedFlag, ordering: .acquiringAndReleasing)
+        while starts.load(ordering: .acquiring) & ~Self.closedFlag != 0 {
+            sched_yield()
         }
+        grpc_completion_queue_shutdown(pointer)
     }
 
     /// Waits until the poller thread has drained the queue and exited.

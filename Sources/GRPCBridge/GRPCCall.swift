@@ -27,10 +27,9 @@ final class GRPCCall: @unchecked Sendable {
     func run(_ batch: Batch) async -> Bool {
         await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-                batch.onComplete = { success in continuation.resume(returning: success) }
+                batch.resumeOnCompletion(continuation)
                 if start(batch) != GRPC_CALL_OK {
-                    batch.onComplete = nil
-                    continuation.resume(returning: false)
+                    batch.takeContinuation()?.resume(returning: false)
                 }
             }
         } onCancel: {
@@ -38,9 +37,10 @@ final class GRPCCall: @unchecked Sendable {
         }
     }
 
-    /// Starts `batch` without waiting; its `onComplete` runs on the poller thread.
+    /// Starts `batch` without waiting; its completion runs on the poller thread. Refused
+    /// once the channel's queue is shutting down.
     func start(_ batch: Batch) -> grpc_call_error {
-        lock.withLock { _ in batch.start(on: pointer) }
+        lock.withLock { _ in queue.startIfOpen { batch.start(on: pointer) } }
     }
 
     /// Cancels the call; pending and later batches complete with a CANCELLED status.

@@ -21,6 +21,11 @@ public final class GRPCChannel: @unchecked Sendable {
         var nextID = 0
         var calls: [Int: GRPCCall] = [:]
         var closed = false
+        /// `grpc_channel_register_call` handles by method path, made on a path's first call.
+        var methods: [String: UnsafeMutableRawPointer] = [:]
+        /// The C strings the handles were registered with; the core requires them to outlive
+        /// the channel, so they are freed in deinit.
+        var methodNames: [UnsafeMutablePointer<CChar>] = []
     }
 
     /// Creates the channel; connecting happens lazily on the first call.
@@ -99,18 +104,28 @@ public final class GRPCChannel: @unchecked Sendable {
             guard !registry.closed else {
                 throw GRPCStatus(code: .unavailable, message: "the gRPC channel to \(target) is closed")
             }
-            let method = grpc_slice_from_copied_string(path)
-            defer { grpc_slice_unref(method) }
-            guard let raw = grpc_channel_create_call(
-                pointer, nil, cgrpc_propagate_defaults(), queue.pointer, method, nil, deadline, nil)
+            // A registered method spares every call building and interning its path; the
+            // channel only ever sees the few etcd methods, so the table stays small.
+            let method = registry.methods[path] ?? register(path, in: &registry)
+            guard let raw = grpc_channel_create_registered_call(
+                pointer, nil, cgrpc_propagate_defaults(), queue.pointer, method, deadline, nil)
             else {
-                throw GRPCStatus(code: .internal, message: "grpc_channel_create_call failed for \(path)")
+                throw GRPCStatus(code: .internal, message: "grpc_channel_create_registered_call failed for \(path)")
             }
             registry.nextID += 1
             let call = GRPCCall(pointer: raw, id: registry.nextID, channel: self, queue: queue)
             registry.calls[call.id] = call
             return call
         }
+    }
+
+    /// Registers `path` with the core (called under the registry lock, once per path).
+    private func register(_ path: String, in registry: inout Registry) -> UnsafeMutableRawPointer? {
+        let name = strdup(path)!
+        registry.methodNames.append(name)
+        let handle = grpc_channel_register_call(pointer, name, nil, nil)
+        registry.methods[path] = handle
+        return handle
     }
 
     /// Forgets a call whose final status has arrived.
@@ -168,6 +183,7 @@ public final class GRPCChannel: @unchecked Sendable {
             grpc_channel_destroy(pointer)
             queue.shutdown()
         }
+        registry.withLock { $0.methodNames.forEach { free($0) } }
     }
 }
 

@@ -9,6 +9,8 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks for etcron; prints one `name: value unit` line per figure.",
         subcommands: [
             ScheduleBenchmark.self,
+            EtcdBenchmark.self,
+            FailoverBenchmark.self,
         ]
     )
 }

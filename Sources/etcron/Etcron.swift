@@ -11,7 +11,16 @@ struct Etcron: AsyncParsableCommand {
             OperatorCommand.self,
             DevCommand.self,
             StatusCommand.self,
+            WhyCommand.self,
             ScheduleCommand.self,
+            ApplyCommand.self,
+            GetCommand.self,
+            DescribeCommand.self,
+            DeleteCommand.self,
+            SuspendCommand.self,
+            ResumeCommand.self,
+            TriggerCommand.self,
+            RunsCommand.self,
         ]
     )
 

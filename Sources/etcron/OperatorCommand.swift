@@ -1,6 +1,7 @@
 import ArgumentParser
 import EtcdClient
 import EtcronReplica
+import EtcronScheduler
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -35,7 +36,9 @@ struct OperatorCommand: AsyncParsableCommand {
                 replicaID: configuration.replicaID,
                 address: configuration.http.advertisedAddress(),
                 keys: ReplicaKeys(prefix: configuration.keyPrefix),
-                leaseTTL: configuration.leaseTTL),
+                leaseTTL: configuration.leaseTTL,
+                leaderWork: SchedulerWork(),
+                sessionWork: [ExecutorWork(logger: logger)]),
             state: state, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             // Shutdown runs in reverse order: the replica resigns and revokes its session

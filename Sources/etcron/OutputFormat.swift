@@ -17,11 +17,13 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
             encoder.dateEncodingStrategy = .iso8601
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         case .yaml:
-            // Through JSON so dates read the same in both formats.
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            let object = try JSONSerialization.jsonObject(with: try encoder.encode(value))
-            return try Yams.dump(object: object, sortKeys: true)
+            // Yams' own encoder keeps integers integers (a trip through JSONSerialization
+            // turns them into floats on Linux, which would not apply back).
+            let encoder = YAMLEncoder()
+            encoder.options.sortKeys = true
+            var text = try encoder.encode(value)
+            while text.hasSuffix("\n") { text.removeLast() }
+            return text
         }
     }
 }

@@ -212,6 +212,27 @@ struct SyncTests {
         #expect(JobSync.sync(job.input(at: day + 11)).assignable == ["s-1"])
     }
 
+    @Test("a run claimed under an old session of a restarted executor counts as lost")
+    func restartedExecutor() throws {
+        var job = try SyncFixture("0 0 * * *")
+        var run = Etcron_V1_Run()
+        run.runID = "s-1"
+        run.state = .running
+        run.assignedTo = "r1"
+        run.executorLease = 100
+        run.attempts = 1
+        job.runs = [run]
+        let same = JobSync.sync(SyncInput(
+            spec: job.spec, schedule: job.schedule, specRevision: 1, status: nil, runs: job.runs, liveMembers: ["r1"],
+            memberLeases: ["r1": 100], leaderToken: 1, now: Date(timeIntervalSince1970: TimeInterval(day + 5))))
+        #expect(same.updatedRuns.isEmpty)
+        let restarted = JobSync.sync(SyncInput(
+            spec: job.spec, schedule: job.schedule, specRevision: 1, status: nil, runs: job.runs, liveMembers: ["r1"],
+            memberLeases: ["r1": 200], leaderToken: 1, now: Date(timeIntervalSince1970: TimeInterval(day + 5))))
+        #expect(restarted.updatedRuns.first?.state == .executorLost)
+        #expect(restarted.updatedRuns.first?.message.contains("lease 100") == true)
+    }
+
     @Test("a run never started within the deadline fails, and sync wakes for that")
     func pendingPastDeadline() throws {
         var job = try SyncFixture("0 * * * *") { $0.startingDeadlineSeconds = 30 }

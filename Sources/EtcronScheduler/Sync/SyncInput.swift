@@ -34,6 +34,9 @@ public struct SyncInput: Sendable {
     public var triggers: [Trigger]
     /// Replicas with a live session (executors that can take runs).
     public var liveMembers: Set<String>
+    /// The session lease of each live replica, when known: a run claimed under another
+    /// lease of the same replica (it restarted) has lost its executor.
+    public var memberLeases: [String: Int64]
     /// Runs of the job's tenant that are active now, across all its jobs.
     public var tenantActiveRuns: Int
     /// The tenant's limit of concurrently active runs; nil means none.
@@ -47,7 +50,7 @@ public struct SyncInput: Sendable {
     public init(
         spec: Etcron_V1_JobSpec, schedule: CronSchedule, specRevision: Int64, status: Etcron_V1_JobStatus?,
         runs: [Etcron_V1_Run] = [], triggers: [Trigger] = [], liveMembers: Set<String> = [],
-        tenantActiveRuns: Int = 0, tenantRunQuota: Int? = nil, leaderToken: Int64, now: Date
+        memberLeases: [String: Int64] = [:], tenantActiveRuns: Int = 0, tenantRunQuota: Int? = nil, leaderToken: Int64, now: Date
     ) {
         self.spec = spec
         self.schedule = schedule
@@ -56,6 +59,7 @@ public struct SyncInput: Sendable {
         self.runs = runs
         self.triggers = triggers
         self.liveMembers = liveMembers
+        self.memberLeases = memberLeases
         self.tenantActiveRuns = tenantActiveRuns
         self.tenantRunQuota = tenantRunQuota
         self.leaderToken = leaderToken

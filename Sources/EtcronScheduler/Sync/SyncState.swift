@@ -38,20 +38,29 @@ struct SyncState {
 
     // MARK: - Runs whose executor is gone, runs never started in time
 
+    /// Whether the executor that claimed `run` still holds the session it claimed it with.
+    func executorAlive(_ run: Etcron_V1_Run) -> Bool {
+        guard input.liveMembers.contains(run.assignedTo) else { return false }
+        if run.executorLease != 0, let lease = input.memberLeases[run.assignedTo], lease != run.executorLease {
+            return false
+        }
+        return true
+    }
+
     mutating func handleLostExecutorsAndDeadlines() {
         for var run in runs.values.sorted(by: { $0.runID < $1.runID }) where run.isActive {
             var touched = false
             let executor = run.assignedTo
-            if run.state == .running, !input.liveMembers.contains(executor) {
+            if run.state == .running, !executorAlive(run) {
                 if run.attempts < maxAttempts, !run.stopRequested {
                     run.state = .pending
                     run.assignedTo = ""
                     run.executorLease = 0
-                    run.message = "executor \(executor) lost during attempt \(run.attempts); retrying"
+                    run.message = "executor \(executor) (lease \(run.executorLease)) lost during attempt \(run.attempts); retrying"
                 } else {
                     run.state = .executorLost
                     run.finishedAtUnixMs = nowMs
-                    run.message = "executor \(executor) lost during attempt \(run.attempts) of \(maxAttempts)"
+                    run.message = "executor \(executor) (lease \(run.executorLease)) lost during attempt \(run.attempts) of \(maxAttempts)"
                 }
                 touched = true
             } else if run.state == .pending, !executor.isEmpty, !input.liveMembers.contains(executor) {
@@ -188,7 +197,7 @@ struct SyncState {
     }
 
     static func format(_ instant: CronInstant) -> String {
-        RFC3339.format(instant, offsetSeconds: 0)
+        Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch)).formatted(.iso8601)
     }
 
     // MARK: - Manual triggers

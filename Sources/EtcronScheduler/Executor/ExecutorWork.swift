@@ -1,0 +1,148 @@
+import EtcdClient
+import EtcronProto
+import EtcronReplica
+import Foundation
+import Logging
+import SwiftProtobuf
+
+/// The executor every replica runs while it holds a session: it watches the runs the
+/// leader assigned to it, claims each in a transaction (pending and assigned to it, at the
+/// revision it read), runs the target, and records started-at, attempts and the terminal
+/// result, each write fenced by its own claim. When the session ends, running targets are
+/// stopped: the leader then retries them elsewhere, and nothing runs twice at once.
+public struct ExecutorWork: SessionWork {
+    /// Grace between SIGTERM and SIGKILL when a run is stopped.
+    public var stopGrace: Duration
+    let logger: Logger
+    let metrics = RunMetrics()
+
+    /// An executor.
+    public init(stopGrace: Duration = .seconds(10), logger: Logger = Logger(label: "etcron.executor")) {
+        self.stopGrace = stopGrace
+        self.logger = logger
+    }
+
+    public func run(client: EtcdClient, session: EtcdSession, replicaID: String, keys: ReplicaKeys) async throws {
+        let jobKeys = JobKeys(keys)
+        let prefix = jobKeys.assignments(replicaID)
+        let existing = try await client.range(.prefix(prefix))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var started: Set<String> = []
+            for kv in existing.kvs where started.insert(kv.keyString).inserted {
+                group.addTask { await self.execute(pointer: kv, client: client, session: session, replicaID: replicaID, keys: jobKeys) }
+            }
+            for try await response in client.watch(.prefix(prefix), options: WatchOptions(startRevision: existing.header.revision + 1)) {
+                for event in response.events {
+                    if event.kind == .delete {
+                        started.remove(event.kv.keyString)
+                        continue
+                    }
+                    guard started.insert(event.kv.keyString).inserted else { continue }
+                    let pointer = event.kv
+                    group.addTask { await self.execute(pointer: pointer, client: client, session: session, replicaID: replicaID, keys: jobKeys) }
+                }
+            }
+        }
+    }
+
+    /// Claims, runs and records one assigned run. Never throws: a failure is logged and
+    /// the leader's view of the run (pending, or running on a lost executor) decides.
+    func execute(pointer: KeyValue, client: EtcdClient, session: EtcdSession, replicaID: String, keys: JobKeys) async {
+        let runKey = pointer.valueString
+        var logger = self.logger
+        logger[metadataKey: "run"] = "\(runKey)"
+        do {
+            guard let claimed = try await claim(runKey, pointer: pointer.keyString, client: client, session: session, replicaID: replicaID, keys: keys, logger: logger) else {
+                return
+            }
+            let (recorder, spec) = claimed
+            let run = await recorder.run
+            // Attempts made by earlier executors of this run (lost mid-run, then retried).
+            let earlier = run.attempts - 1
+            let runner = TargetRunner(RunRequest(run: run, spec: spec, stopGrace: stopGrace), logger: logger, metrics: metrics)
+            let metrics = self.metrics
+            let outcome = await withTaskGroup(of: RunOutcome?.self) { group in
+                group.addTask {
+                    await runner.run(onStarted: { startedAt in
+                        metrics.recordStartDelay(tenant: run.tenant, scheduledUnix: run.scheduledUnix, startedAt: startedAt)
+                        _ = try? await recorder.update { run in
+                            if run.startedAtUnixMs == 0 { run.startedAtUnixMs = Int64(startedAt.timeIntervalSince1970 * 1000) }
+                        }
+                    }, onAttempt: { report in
+                        _ = try? await recorder.update { run in run.attempts = earlier + Int32(clamping: report.attempt) }
+                    })
+                }
+                group.addTask {
+                    await Self.watchForStop(runKey, client: client, recorder: recorder, runner: runner)
+                    return nil
+                }
+                let outcome = await group.next() ?? nil
+                group.cancelAll()
+                return outcome
+            }
+            guard let outcome else { return }
+            let finished = try await recorder.update(extra: [.delete(.key(pointer.keyString))]) { run in
+                outcome.apply(to: &run)
+                run.attempts = earlier + Int32(clamping: outcome.attempts)
+            }
+            if !finished {
+                logger.warning("run result not recorded: the run is no longer this executor's (declared lost?)")
+            }
+        } catch {
+            logger.warning("run not executed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Claims the run in a transaction; nil when it is not (any more) ours to run, in which
+    /// case a stale pointer is removed.
+    private func claim(
+        _ runKey: String, pointer: String, client: EtcdClient, session: EtcdSession, replicaID: String, keys: JobKeys, logger: Logger
+    ) async throws -> (RunRecorder, Etcron_V1_JobSpec)? {
+        guard let kv = try await client.get(runKey), var run = try? Etcron_V1_Run(serializedBytes: kv.value),
+            run.state == .pending, run.assignedTo == replicaID
+        else {
+            try await client.delete(.key(pointer))
+            return nil
+        }
+        guard let specKV = try await client.get(keys.spec(run.tenant, run.job)),
+            let spec = try? Etcron_V1_JobSpec(serializedBytes: specKV.value)
+        else {
+            logger.warning("the run's job is gone or unreadable; not running it")
+            run.state = .failed
+            run.message = "the job's spec was deleted or is unreadable"
+            run.finishedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
+            _ = try await client.txn(Txn(
+                compare: [.modRevision(runKey, .equal, kv.modRevision)],
+                success: [.put(runKey, try run.serializedData()), .delete(.key(pointer))]))
+            return nil
+        }
+        run.state = .running
+        run.claimedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
+        run.executorLease = session.leaseID
+        // The attempt counts from the claim: if this executor dies from here on, its target
+        // may have started, so the leader must treat the attempt as spent (no silent rerun).
+        run.attempts += 1
+        let result = try await client.txn(Txn(
+            compare: [.modRevision(runKey, .equal, kv.modRevision)],
+            success: [.put(runKey, try run.serializedData())]))
+        guard result.succeeded else {
+            logger.info("run changed before it could be claimed; leaving it to the leader")
+            return nil
+        }
+        logger.debug("run claimed")
+        return (RunRecorder(client: client, key: runKey, lease: session.leaseID, run: run, revision: result.header.revision), spec)
+    }
+
+    /// Stops the runner when the leader sets `stop_requested` (Replace) on the run.
+    private static func watchForStop(_ runKey: String, client: EtcdClient, recorder: RunRecorder, runner: TargetRunner) async {
+        do {
+            for try await response in client.watch(.key(runKey)) {
+                for event in response.events where event.kind == .put {
+                    if let run = await recorder.refresh(event.kv), run.stopRequested {
+                        runner.stop(reason: run.message.isEmpty ? "stop requested" : run.message)
+                    }
+                }
+            }
+        } catch {}
+    }
+}

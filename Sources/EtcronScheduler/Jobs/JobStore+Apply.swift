@@ -1,0 +1,147 @@
+import EtcdClient
+import EtcronProto
+import Foundation
+import SwiftProtobuf
+
+extension JobStore {
+    /// Creates or updates `specs`, all checked before anything is written.
+    ///
+    /// Every spec is validated first (``JobValidation/problems(in:)-([Etcron_V1_JobSpec])``)
+    /// and the tenants' quotas are checked against the jobs the apply would add; if
+    /// anything is refused, nothing is written. Then each job is written in its own Txn:
+    /// a create sets `created_at_unix_ms` and `every_anchor_unix` (to now, unless given) and
+    /// compares that the key is still absent; an update keeps the stored values of both
+    /// and compares the spec's mod revision read before; a lost race is retried from a
+    /// fresh read. A spec equal to the stored one is not written (`unchanged`).
+    ///
+    /// - Returns: one result per spec, in order.
+    /// - Throws: ``JobStoreError`` with code `invalid` (every problem in `problems`),
+    ///   `quotaExceeded` (naming tenant, limit and count), or, for a failure part-way,
+    ///   `etcd`/`conflict` with the jobs written so far in `applied`.
+    public func apply(_ specs: [Etcron_V1_JobSpec]) async throws(JobStoreError) -> [JobApplyResult] {
+        let problems = JobValidation.problems(in: specs)
+        guard problems.isEmpty else { throw .invalid(problems) }
+        let ids = specs.map { JobID(tenant: $0.tenant, name: $0.name) }
+        let current = try await readKeys(ids.map { keys.spec($0.tenant, $0.name) }, what: "reading the jobs to apply")
+        try await checkQuotas(ids: ids, current: current)
+
+        var results = [JobApplyResult?](repeating: nil, count: specs.count)
+        var failure: JobStoreError?
+        await withTaskGroup(of: (Int, Result<JobApplyResult, JobStoreError>).self) { group in
+            var next = 0
+            func start(_ index: Int) {
+                group.addTask {
+                    do throws(JobStoreError) {
+                        return (index, .success(try await write(specs[index], current: current[index])))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            while next < min(Self.writeConcurrency, specs.count) {
+                start(next)
+                next += 1
+            }
+            for await (index, result) in group {
+                switch result {
+                case .success(let applied): results[index] = applied
+                case .failure(let error): failure = failure ?? error
+                }
+                // After a failure, the writes in flight finish; no new one starts.
+                if failure == nil, next < specs.count {
+                    start(next)
+                    next += 1
+                }
+            }
+        }
+        if var failure {
+            failure.applied = results.compactMap { $0 }
+            throw failure
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// Refuses the apply if it would take a tenant past its job limit.
+    private func checkQuotas(ids: [JobID], current: [KeyValue?]) async throws(JobStoreError) {
+        var added: [String: Int] = [:]
+        for (id, kv) in zip(ids, current) where kv == nil {
+            added[id.tenant, default: 0] += 1
+        }
+        var refusals: [String] = []
+        for (tenant, count) in added.sorted(by: { $0.key < $1.key }) {
+            guard let limit = quotas.maxJobs(forTenant: tenant) else { continue }
+            let existing = try await scanSpecKeys(under: keys.tenant(tenant)).count
+            if existing + count > limit {
+                refusals.append(
+                    "tenant \"\(tenant)\" would have \(existing + count) jobs (\(existing) stored + \(count) new); its limit is \(limit)")
+            }
+        }
+        guard refusals.isEmpty else {
+            throw JobStoreError(.quotaExceeded, refusals.joined(separator: "\n") + "; nothing was applied")
+        }
+    }
+
+    /// Writes one job, fenced on what was read; re-reads and retries on a lost race.
+    private func write(_ spec: Etcron_V1_JobSpec, current initial: KeyValue?) async throws(JobStoreError) -> JobApplyResult {
+        let id = JobID(tenant: spec.tenant, name: spec.name)
+        let key = keys.spec(id.tenant, id.name)
+        var current = initial
+        for _ in 0..<Self.maximumAttempts {
+            var desired = spec
+            let stored = current.flatMap { try? decodeSpec($0, id).get() }
+            let nowMs = nowMilliseconds
+            desired.createdAtUnixMs = [stored?.spec.createdAtUnixMs ?? 0, spec.createdAtUnixMs, nowMs].first { $0 != 0 } ?? nowMs
+            desired.everyAnchorUnix = [stored?.spec.everyAnchorUnix ?? 0, spec.everyAnchorUnix, nowMs / 1000].first { $0 != 0 } ?? 0
+            if let current, let stored, stored.spec == desired {
+                return JobApplyResult(id: id, outcome: .unchanged, revision: current.modRevision)
+            }
+            let compare: Compare = current.map { .modRevision(key, .equal, $0.modRevision) } ?? .createRevision(key, .equal, 0)
+            let value: Data
+            do {
+                value = try desired.serializedBytes()
+            } catch {
+                throw JobStoreError(.invalid, "job \(id): cannot be serialized (\(error))")
+            }
+            let result: TxnResult
+            do {
+                result = try await client.txn(Txn(compare: [compare], success: [.put(key, value)], failure: [.get(.key(key))]))
+            } catch {
+                throw .etcd(error, while: "writing \(id)")
+            }
+            if result.succeeded {
+                return JobApplyResult(id: id, outcome: current == nil ? .created : .updated, revision: result.header.revision)
+            }
+            current = result.responses.first?.range?.kvs.first
+        }
+        throw JobStoreError(.conflict, "job \(id) kept changing while it was being applied (\(Self.maximumAttempts) attempts); try again")
+    }
+
+    /// Suspends (`true`) or resumes (`false`) the job. Returns `unchanged` when it already was.
+    /// - Throws: ``JobStoreError/Code/notFound`` when there is no such job.
+    @discardableResult
+    public func setSuspended(tenant: String, name: String, _ suspended: Bool) async throws(JobStoreError) -> JobApplyResult {
+        let id = try Self.checked(tenant: tenant, name: name)
+        for _ in 0..<Self.maximumAttempts {
+            guard let job = try await get(tenant: tenant, name: name) else {
+                throw JobStoreError(.notFound, "job \(id) not found")
+            }
+            if job.spec.suspend == suspended {
+                return JobApplyResult(id: id, outcome: .unchanged, revision: job.modRevision)
+            }
+            var spec = job.spec
+            spec.suspend = suspended
+            let key = keys.spec(tenant, name)
+            let result: TxnResult
+            do {
+                result = try await client.txn(Txn(
+                    compare: [.modRevision(key, .equal, job.modRevision)], success: [.put(key, try spec.serializedBytes())]))
+            } catch let error as EtcdError {
+                throw .etcd(error, while: "writing \(id)")
+            } catch {
+                throw JobStoreError(.invalid, "job \(id): cannot be serialized (\(error))")
+            }
+            if result.succeeded { return JobApplyResult(id: id, outcome: .updated, revision: result.header.revision) }
+        }
+        throw JobStoreError(.conflict, "job \(id) kept changing while it was being \(suspended ? "suspended" : "resumed"); try again")
+    }
+}

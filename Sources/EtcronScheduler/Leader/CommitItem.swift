@@ -1,0 +1,57 @@
+import EtcdClient
+import EtcronProto
+import Foundation
+import SwiftProtobuf
+
+/// One job's share of a fenced transaction: the compares that make its writes safe to
+/// retry (records created only if absent, runs changed only at the revision read), and
+/// the writes.
+struct CommitItem: Sendable {
+    var job: JobID
+    var compares: [Compare] = []
+    var operations: [TxnOperation] = []
+
+    /// Builds the writes of `result` for `job`; `assigned` are runs (new or existing) now
+    /// given to an executor.
+    init(job: JobID, keys: JobKeys, result: SyncResult, assigned: [Etcron_V1_Run], runRevisions: [String: Int64], errorDecision: Etcron_V1_Decision?) throws {
+        self.job = job
+        let assignedByID = Dictionary(uniqueKeysWithValues: assigned.map { ($0.runID, $0) })
+        for decision in result.decisions + (errorDecision.map { [$0] } ?? []) {
+            let key = keys.decision(job.tenant, job.name, scheduledUnix: decision.scheduledUnix)
+            compares.append(.createRevision(key, .equal, 0))
+            operations.append(.put(key, try decision.serializedData()))
+        }
+        var written: Set<String> = []
+        for run in result.newRuns {
+            let key = keys.run(job.tenant, job.name, runID: run.runID)
+            compares.append(.createRevision(key, .equal, 0))
+            operations.append(.put(key, try (assignedByID[run.runID] ?? run).serializedData()))
+            written.insert(run.runID)
+        }
+        var updated = Dictionary(uniqueKeysWithValues: result.updatedRuns.map { ($0.runID, $0) })
+        for run in assigned where !written.contains(run.runID) { updated[run.runID] = run }
+        for (runID, run) in updated.sorted(by: { $0.key < $1.key }) {
+            let key = keys.run(job.tenant, job.name, runID: runID)
+            if let revision = runRevisions[runID] {
+                compares.append(.modRevision(key, .equal, revision))
+            }
+            operations.append(.put(key, try run.serializedData()))
+        }
+        for run in assigned {
+            let pointer = keys.assignments(run.assignedTo) + run.runID
+            operations.append(.put(pointer, Data(keys.run(job.tenant, job.name, runID: run.runID).utf8)))
+        }
+        for runID in result.deletedRuns {
+            operations.append(.delete(.key(keys.run(job.tenant, job.name, runID: runID))))
+        }
+        for triggerID in result.consumedTriggers {
+            operations.append(.delete(.key(keys.triggers(job.tenant, job.name) + triggerID)))
+        }
+        if let status = result.status {
+            operations.append(.put(keys.status(job.tenant, job.name), try status.serializedData()))
+        }
+    }
+
+    /// Operations counted as etcd counts them in one branch.
+    var size: Int { max(operations.count, compares.count) }
+}

@@ -1,0 +1,182 @@
+import CronSchedule
+import EtcdClient
+import EtcronProto
+import Foundation
+import Synchronization
+import SwiftProtobuf
+
+/// The leader's in-memory view of every job, fed by one paged read at a revision after
+/// the win and then by the watch from the revision after it. Workers read a job's entry,
+/// run `sync` outside the lock, and apply what they committed.
+final class JobIndex: Sendable {
+    private struct State {
+        var jobs: [JobID: JobEntry] = [:]
+        var members: [String: Int64] = [:]
+    }
+
+    private let state = Mutex(State())
+    let keys: JobKeys
+
+    init(keys: JobKeys) {
+        self.keys = keys
+    }
+
+    /// What a stored change means for scheduling.
+    enum Effect {
+        /// Nothing to do (our own write coming back, a decision record).
+        case none
+        /// The job must be synced.
+        case sync(JobID)
+    }
+
+    /// Applies a key-value read or a put event.
+    @discardableResult
+    func put(_ kv: KeyValue) -> Effect {
+        guard let record = JobRecordKey(kv.keyString, jobsPrefix: keys.jobs) else { return .none }
+        let id = record.job
+        return state.withLock { state -> Effect in
+            var entry = state.jobs[id] ?? JobEntry()
+            defer { state.jobs[id] = entry }
+            switch record {
+            case .spec:
+                guard kv.modRevision > entry.specRevision else { return .none }
+                entry.specRevision = kv.modRevision
+                do {
+                    let spec = try Etcron_V1_JobSpec(serializedBytes: kv.value)
+                    entry.spec = spec
+                    entry.schedule = Self.compile(spec, id: id)
+                } catch {
+                    entry.spec = nil
+                    entry.schedule = .failure(JobSpecProblem(message: "the stored spec cannot be decoded: \(error)"))
+                }
+                return .sync(id)
+            case .status:
+                if let status = try? Etcron_V1_JobStatus(serializedBytes: kv.value) { entry.status = status }
+                return .none
+            case .decision:
+                return .none
+            case .run(_, let runID):
+                if let known = entry.runRevisions[runID], known >= kv.modRevision { return .none }
+                guard let run = try? Etcron_V1_Run(serializedBytes: kv.value) else { return .none }
+                entry.runs[runID] = run
+                entry.runRevisions[runID] = kv.modRevision
+                return .sync(id)
+            case .trigger(_, let triggerID):
+                guard let trigger = try? Etcron_V1_ManualTrigger(serializedBytes: kv.value) else { return .none }
+                entry.triggers[triggerID] = trigger
+                return .sync(id)
+            }
+        }
+    }
+
+    /// Applies a delete event.
+    @discardableResult
+    func delete(_ key: String) -> Effect {
+        guard let record = JobRecordKey(key, jobsPrefix: keys.jobs) else { return .none }
+        let id = record.job
+        return state.withLock { state -> Effect in
+            guard var entry = state.jobs[id] else { return .none }
+            defer { state.jobs[id] = entry.isEmpty ? nil : entry }
+            switch record {
+            case .spec:
+                entry.spec = nil
+                entry.schedule = nil
+                return .sync(id)
+            case .run(_, let runID):
+                entry.runs[runID] = nil
+                entry.runRevisions[runID] = nil
+                return .none
+            case .trigger(_, let triggerID):
+                entry.triggers[triggerID] = nil
+                return .none
+            case .status, .decision:
+                return .none
+            }
+        }
+    }
+
+    /// Validates and compiles a stored spec exactly as the API does before storing it, so a
+    /// record written behind the API's back (etcdctl, an older version) is judged the same.
+    static func compile(_ spec: Etcron_V1_JobSpec, id: JobID) -> Result<CronSchedule, JobSpecProblem> {
+        guard spec.tenant == id.tenant, spec.name == id.name else {
+            return .failure(JobSpecProblem(message: "the spec names \(spec.tenant)/\(spec.name) but is stored under \(id)"))
+        }
+        do {
+            return .success(try CompiledJob(spec: spec).schedule)
+        } catch {
+            return .failure(JobSpecProblem(message: error.problems.map(\.description).joined(separator: "; ")))
+        }
+    }
+
+    /// A copy of one job's entry.
+    func entry(_ id: JobID) -> JobEntry? {
+        state.withLock { $0.jobs[id] }
+    }
+
+    /// Records what a worker committed at `revision`, so its echo from the watch is ignored.
+    func committed(_ id: JobID, _ result: SyncResult, assigned: [Etcron_V1_Run], errorRevision: Int64?, revision: Int64) {
+        state.withLock { state in
+            guard var entry = state.jobs[id] else { return }
+            if let status = result.status { entry.status = status }
+            for run in result.newRuns + result.updatedRuns + assigned {
+                entry.runs[run.runID] = run
+                entry.runRevisions[run.runID] = revision
+            }
+            for runID in result.deletedRuns {
+                entry.runs[runID] = nil
+                entry.runRevisions[runID] = nil
+            }
+            for triggerID in result.consumedTriggers { entry.triggers[triggerID] = nil }
+            if let errorRevision { entry.reportedErrorRevision = errorRevision }
+            state.jobs[id] = entry
+        }
+    }
+
+    /// Forgets what is known about a job's runs so the next read reloads them.
+    func replace(_ id: JobID, with entry: JobEntry?) {
+        state.withLock { $0.jobs[id] = entry }
+    }
+
+    // MARK: - Members
+
+    func setMembers(_ members: [String: Int64]) {
+        state.withLock { $0.members = members }
+    }
+
+    /// Records a member's session (nil: it left). When it left or came back with a new
+    /// session, returns the jobs with runs assigned to it, whose executor is then lost.
+    func member(_ id: String, lease: Int64?) -> [JobID] {
+        state.withLock { state in
+            let previous = state.members[id]
+            state.members[id] = lease
+            guard previous != nil, previous != lease else { return [] }
+            return state.jobs.compactMap { job, entry in
+                entry.runs.values.contains { $0.isActive && $0.assignedTo == id } ? job : nil
+            }
+        }
+    }
+
+    /// Live members and their session leases.
+    var members: [String: Int64] { state.withLock { $0.members } }
+
+    /// Every job with a spec.
+    var jobIDs: [JobID] { state.withLock { $0.jobs.compactMap { $0.value.spec == nil ? nil : $0.key } } }
+
+    /// Active runs per tenant (for quotas).
+    func activeRuns(tenant: String) -> Int {
+        state.withLock { state in
+            state.jobs.reduce(0) { total, item in
+                item.key.tenant == tenant ? total + item.value.runs.values.filter(\.isActive).count : total
+            }
+        }
+    }
+
+    /// Jobs per tenant, for the gauge.
+    var jobsPerTenant: [String: Int] {
+        state.withLock { state in
+            state.jobs.reduce(into: [:]) { counts, item in
+                if item.value.spec != nil { counts[item.key.tenant, default: 0] += 1 }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import CronSchedule
+import EtcdClient
+import EtcronProto
+import EtcronReplica
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+
+extension LeaderScheduler {
+    /// Syncs one job: decide, assign, commit fenced, remember, and re-arm its timer.
+    func sync(_ job: JobID) async throws {
+        guard let entry = index.entry(job), let spec = entry.spec, let compiled = entry.schedule else {
+            schedule(job, at: nil)
+            return
+        }
+        let schedule: CronSchedule
+        switch compiled {
+        case .success(let value):
+            schedule = value
+        case .failure(let problem):
+            try await reportBadSpec(job, entry, problem)
+            return
+        }
+        let quota = options.tenantRunQuotas[job.tenant] ?? options.tenantRunQuota
+        let members = index.members
+        let input = SyncInput(
+            spec: spec, schedule: schedule, specRevision: entry.specRevision, status: entry.status,
+            runs: Array(entry.runs.values), triggers: entry.triggers.map { SyncInput.Trigger(id: $0.key, request: $0.value) },
+            liveMembers: Set(members.keys), memberLeases: members, tenantActiveRuns: quota == nil ? 0 : index.activeRuns(tenant: job.tenant),
+            tenantRunQuota: quota, leaderToken: leadership.fence.token, now: Date())
+        let result = JobSync.sync(input)
+        let assigned = assign(result, entry)
+        if !result.isEmpty || !assigned.isEmpty {
+            let item = try CommitItem(
+                job: job, keys: keys, result: result, assigned: assigned, runRevisions: entry.runRevisions, errorDecision: nil)
+            switch try await batcher.submit(item) {
+            case .committed(let revision):
+                index.committed(job, result, assigned: assigned, errorRevision: nil, revision: revision)
+                record(result.decisions)
+            case .conflict:
+                try await reload(job)
+                queue.enqueue(job)
+                return
+            }
+        }
+        self.schedule(job, at: result.nextWake)
+    }
+
+    /// Gives each assignable run to a live member, round-robin.
+    private func assign(_ result: SyncResult, _ entry: JobEntry) -> [Etcron_V1_Run] {
+        let members = index.members.keys.sorted()
+        guard !members.isEmpty else { return [] }
+        let created = Dictionary(uniqueKeysWithValues: result.newRuns.map { ($0.runID, $0) })
+        let updated = Dictionary(uniqueKeysWithValues: result.updatedRuns.map { ($0.runID, $0) })
+        return result.assignable.compactMap { runID in
+            guard var run = created[runID] ?? updated[runID] ?? entry.runs[runID] else { return nil }
+            let slot = nextMember.withLock { counter -> Int in
+                defer { counter &+= 1 }
+                return counter
+            }
+            run.assignedTo = members[slot % members.count]
+            return run
+        }
+    }
+
+    private func record(_ decisions: [Etcron_V1_Decision]) {
+        for decision in decisions {
+            let lag = Double(decision.decidedAtUnixMs) / 1000 - Double(decision.scheduledUnix)
+            metrics.decisionLag.recordNanoseconds(Int64(max(0, lag) * 1e9))
+            if decision.kind == .invoke {
+                metrics.decision("invoke", reason: "", count: 1)
+            } else {
+                metrics.decision("skip", reason: decision.reason.label, count: decision.count)
+            }
+        }
+    }
+
+    /// A spec that cannot be scheduled: reported once per revision (log, metric, and an
+    /// `error` decision record), never fatal to the leader.
+    private func reportBadSpec(_ job: JobID, _ entry: JobEntry, _ problem: JobSpecProblem) async throws {
+        schedule(job, at: nil)
+        guard entry.reportedErrorRevision != entry.specRevision else { return }
+        metrics.corruptRecords.increment()
+        logger.error("job cannot be scheduled; skipped", metadata: ["job": "\(job)", "problem": "\(problem)", "revision": "\(entry.specRevision)"])
+        var decision = Etcron_V1_Decision()
+        decision.scheduledUnix = Int64(Date().timeIntervalSince1970)
+        decision.kind = .skip
+        decision.reason = .error
+        decision.message = "spec revision \(entry.specRevision): \(problem.message)"
+        decision.decidedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
+        decision.leaderToken = leadership.fence.token
+        decision.count = 0
+        let item = try CommitItem(job: job, keys: keys, result: SyncResult(), assigned: [], runRevisions: [:], errorDecision: decision)
+        if case .committed(let revision) = try await batcher.submit(item) {
+            index.committed(job, SyncResult(), assigned: [], errorRevision: entry.specRevision, revision: revision)
+            metrics.decision("skip", reason: "error", count: 1)
+        } else {
+            index.committed(job, SyncResult(), assigned: [], errorRevision: entry.specRevision, revision: 0)
+        }
+    }
+
+    /// Re-reads a job whose compares failed (its in-memory view was stale).
+    func reload(_ job: JobID) async throws {
+        let spec = try await client.range(.key(keys.spec(job.tenant, job.name)))
+        var options = RangeOptions()
+        options.revision = spec.header.revision
+        let status = try await client.range(.key(keys.status(job.tenant, job.name)), options: options)
+        let runs = try await client.range(.prefix(keys.runs(job.tenant, job.name)), options: options)
+        let triggers = try await client.range(.prefix(keys.triggers(job.tenant, job.name)), options: options)
+        index.replace(job, with: nil)
+        for kv in spec.kvs + status.kvs + runs.kvs + triggers.kvs { index.put(kv) }
+    }
+}
+
+extension Etcron_V1_SkipReason {
+    /// The reason as metrics, logs and `etcron why` name it.
+    public var label: String {
+        switch self {
+        case .concurrencyPolicy: return "concurrencyPolicy"
+        case .missedDeadline: return "missedDeadline"
+        case .suspended: return "suspended"
+        case .error: return "error"
+        case .quota: return "quota"
+        default: return "unknown"
+        }
+    }
+}

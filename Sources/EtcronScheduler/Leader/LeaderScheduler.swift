@@ -1,0 +1,141 @@
+import CronSchedule
+import EtcdClient
+import EtcronProto
+import EtcronReplica
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+
+/// One term of scheduling: load every job at a revision after the win, then follow the
+/// watch (never polling), keep one timer heap of next fire times, shard due jobs over the
+/// workers, run `sync` and commit its decisions fenced, in batches.
+final class LeaderScheduler: Sendable {
+    let leadership: Leadership
+    let options: SchedulerWork.Options
+    let keys: JobKeys
+    let index: JobIndex
+    let queue: ShardedWorkQueue
+    let timers = Mutex(TimerHeap())
+    let armed = Mutex<Date?>(nil)
+    let wake = WakeSignal()
+    let batcher: DecisionBatcher
+    let metrics = SchedulerMetrics()
+    let nextMember = Mutex(0)
+
+    var client: EtcdClient { leadership.client }
+    var logger: Logger { leadership.logger }
+
+    init(leadership: Leadership, options: SchedulerWork.Options) {
+        self.leadership = leadership
+        self.options = options
+        keys = JobKeys(leadership.keys)
+        index = JobIndex(keys: keys)
+        queue = ShardedWorkQueue(workers: options.workers)
+        batcher = DecisionBatcher(leadership: leadership)
+    }
+
+    func run() async throws {
+        let members = try await client.range(.prefix(keys.base.members))
+        index.setMembers(Dictionary(members.kvs.map { kv in
+            (String(kv.keyString.dropFirst(keys.base.members.count)), Self.lease(of: kv))
+        }, uniquingKeysWith: { _, last in last }))
+        let revision = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000) { kvs in
+            for kv in kvs { self.index.put(kv) }
+        }
+        let jobs = index.jobIDs
+        logger.info("scheduler loaded jobs", metadata: ["jobs": "\(jobs.count)", "revision": "\(revision)"])
+        for (tenant, count) in index.jobsPerTenant { metrics.jobs(tenant: tenant, count: count) }
+        for job in jobs { queue.enqueue(job) }
+        let queue = self.queue
+        // Workers wait for keys without polling; closing the queue is what wakes them when
+        // leadership ends (cancellation) or any part fails, so the term ends at once.
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                defer { queue.close() }
+                group.addTask { try await self.followJobs(from: revision + 1) }
+                group.addTask { try await self.followMembers(from: members.header.revision + 1) }
+                group.addTask { await self.timerLoop() }
+                for worker in 0..<queue.workerCount {
+                    group.addTask { try await self.work(worker) }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } onCancel: {
+            queue.close()
+        }
+    }
+
+    // MARK: - Watches
+
+    private func followJobs(from revision: Int64) async throws {
+        for try await response in client.watch(.prefix(keys.jobs), options: WatchOptions(startRevision: revision)) {
+            for event in response.events {
+                let effect = event.kind == .put ? index.put(event.kv) : index.delete(event.kv.keyString)
+                if case .sync(let job) = effect { queue.enqueue(job) }
+            }
+        }
+    }
+
+    private func followMembers(from revision: Int64) async throws {
+        for try await response in client.watch(.prefix(keys.base.members), options: WatchOptions(startRevision: revision)) {
+            for event in response.events {
+                let member = String(event.kv.keyString.dropFirst(keys.base.members.count))
+                let affected = index.member(member, lease: event.kind == .put ? Self.lease(of: event.kv) : nil)
+                if !affected.isEmpty {
+                    logger.warning("executor left or restarted; rescheduling its runs", metadata: ["member": "\(member)", "jobs": "\(affected.count)"])
+                }
+                affected.forEach(queue.enqueue)
+            }
+        }
+    }
+
+    /// The session lease in a membership record (its key's lease, which is the same).
+    static func lease(of kv: KeyValue) -> Int64 {
+        kv.lease
+    }
+
+    // MARK: - Timer heap
+
+    private func timerLoop() async {
+        while !Task.isCancelled {
+            let now = Date()
+            let (due, next) = timers.withLock { heap in (heap.popDue(now: now), heap.nextWake()) }
+            due.forEach(queue.enqueue)
+            metrics.queueDepth.record(queue.depth)
+            armed.withLock { $0 = next }
+            let deadline = next.map { ContinuousClock.now + .milliseconds(Int64(max(0, $0.timeIntervalSinceNow) * 1000)) }
+            await wake.wait(until: deadline)
+        }
+    }
+
+    func schedule(_ job: JobID, at when: Date?) {
+        timers.withLock { $0.schedule(job, at: when) }
+        guard let when else { return }
+        let earlier = armed.withLock { armed -> Bool in
+            guard armed == nil || when < armed! else { return false }
+            armed = when
+            return true
+        }
+        if earlier { wake.ring() }
+    }
+
+    // MARK: - Workers
+
+    private func work(_ worker: Int) async throws {
+        while let job = await queue.next(worker: worker) {
+            do {
+                try await sync(job)
+            } catch let lost as LeadershipLost {
+                throw lost
+            } catch is CancellationError {
+                return
+            } catch {
+                metrics.syncErrors.increment()
+                logger.warning("sync failed; retrying", metadata: ["job": "\(job)", "error": "\(error)"])
+                schedule(job, at: Date().addingTimeInterval(1))
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Metrics
+
+/// The scheduler's swift-metrics instruments (Prometheus names, prefix `etcron_`).
+struct SchedulerMetrics: Sendable {
+    let queueDepth = Gauge(label: "etcron_work_queue_depth")
+    let queueLatency = Timer(label: "etcron_work_queue_latency_seconds")
+    let decisionLag = Timer(label: "etcron_decision_lag_seconds")
+    let syncErrors = Counter(label: "etcron_sync_errors_total")
+    let corruptRecords = Counter(label: "etcron_corrupt_records_total")
+
+    func decision(_ kind: String, reason: String, count: Int64) {
+        Counter(label: "etcron_scheduling_decisions_total", dimensions: [("decision", kind), ("reason", reason)])
+            .increment(by: Int64(max(1, count)))
+    }
+
+    func jobs(tenant: String, count: Int) {
+        Gauge(label: "etcron_jobs", dimensions: [("tenant", tenant)]).record(count)
+    }
+}

@@ -1,0 +1,36 @@
+import EtcdClient
+import EtcronReplica
+
+/// The leader-only work of etcron: the scheduler (and the fenced heartbeat), for one term.
+public struct SchedulerWork: LeaderWork {
+    /// How the scheduler runs.
+    public struct Options: Sendable {
+        /// Sync workers; a job is always synced by the same one.
+        public var workers: Int = 4
+        /// Concurrent-run limit per tenant (nil: none), and per-tenant overrides.
+        public var tenantRunQuota: Int?
+        /// Per-tenant overrides of `tenantRunQuota`.
+        public var tenantRunQuotas: [String: Int] = [:]
+
+        /// Defaults.
+        public init() {}
+    }
+
+    /// The options.
+    public var options: Options
+
+    /// Scheduler work with `options`.
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    public func run(_ leadership: Leadership) async throws {
+        let scheduler = LeaderScheduler(leadership: leadership, options: options)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await HeartbeatWork().run(leadership) }
+            group.addTask { try await scheduler.run() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+}

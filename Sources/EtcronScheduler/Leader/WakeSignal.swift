@@ -1,0 +1,46 @@
+import Synchronization
+
+/// Wakes one sleeping waiter early: `ring()` ends the current (or next) `wait`.
+final class WakeSignal: Sendable {
+    private let state = Mutex<(rung: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func ring() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.rung = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns when rung, when `deadline` passes (nil: no deadline), or on cancellation.
+    func wait(until deadline: ContinuousClock.Instant?) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        let ready = self.state.withLock { state -> Bool in
+                            if state.rung {
+                                state.rung = false
+                                return true
+                            }
+                            state.waiter = continuation
+                            return false
+                        }
+                        if ready { continuation.resume() }
+                    }
+                } onCancel: {
+                    self.ring()
+                }
+            }
+            if let deadline {
+                group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import EtcronScheduler
+
+/// `etcron delete TENANT/NAME`: removes a job; its history stays readable until garbage
+/// collection.
+struct DeleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete",
+        abstract: "Delete a job (its decisions and runs stay readable until garbage collection)."
+    )
+
+    @OptionGroup var connection: ConnectionFlags
+
+    @Argument(help: ArgumentHelp("The job.", valueName: "tenant/name"))
+    var job: String
+
+    func validate() throws {
+        _ = try jobID(job)
+    }
+
+    func run() async throws {
+        let id = try jobID(job)
+        let deleted = try await withJobStore(connection, command: "delete") { store throws(JobStoreError) in
+            try await store.delete(tenant: id.tenant, name: id.name)
+        }
+        guard deleted else {
+            printError("etcron delete: job \(id) not found")
+            throw ExitCode(1)
+        }
+        print("\(id) deleted")
+    }
+}

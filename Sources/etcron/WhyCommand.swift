@@ -1,0 +1,111 @@
+import ArgumentParser
+import EtcdClient
+import EtcronProto
+import EtcronReplica
+import EtcronScheduler
+import Foundation
+import SwiftProtobuf
+
+/// `etcron why TENANT/NAME`: the job's last decisions with their reasons, so "did my cron
+/// run, and if not, why?" has an answer without knowing the schedule.
+struct WhyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "why",
+        abstract: "Explain a job's last scheduling decisions (invoked, or skipped and why)."
+    )
+
+    @OptionGroup var connection: ConnectionFlags
+
+    @Argument(help: ArgumentHelp("The job.", valueName: "tenant/name"))
+    var job: String
+
+    @Option(help: "How many decisions to show (newest first).")
+    var limit: Int = 10
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "table, json or yaml.")
+    var output: OutputFormat = .table
+
+    private func explanationState(_ explanation: Explanation) -> String {
+        explanation.runState.map { "(\($0))" } ?? ""
+    }
+
+    struct Explanation: Codable {
+        var scheduled: Date
+        var decision: String
+        var reason: String?
+        var covers: Int64
+        var rangeStart: Date?
+        var message: String
+        var runID: String?
+        var runState: String?
+        var decidedAt: Date
+        var leaderToken: Int64
+    }
+
+    func validate() throws {
+        guard JobID(parsing: job) != nil else { throw ValidationError("job: \"\(job)\" is not TENANT/NAME") }
+        guard (1...1000).contains(limit) else { throw ValidationError("--limit: must be from 1 to 1000") }
+    }
+
+    func run() async throws {
+        let id = JobID(parsing: job)!
+        let configuration = try loadConfiguration(connection.given)
+        let client = try makeClient(configuration)
+        let keys = JobKeys(ReplicaKeys(prefix: configuration.keyPrefix))
+        var explanations: [Explanation] = []
+        do {
+            guard try await client.get(keys.spec(id.tenant, id.name)) != nil else {
+                await client.close()
+                printError("etcron why: job \(id) does not exist")
+                throw ExitCode(1)
+            }
+            var options = RangeOptions()
+            options.sortOrder = .descending
+            options.limit = Int64(limit)
+            let decisions = try await client.range(.prefix(keys.decisions(id.tenant, id.name)), options: options)
+            for kv in decisions.kvs {
+                guard let decision = try? Etcron_V1_Decision(serializedBytes: kv.value) else {
+                    printError("etcron why: skipping corrupt decision record \(kv.keyString)")
+                    continue
+                }
+                var run: Etcron_V1_Run?
+                if !decision.runID.isEmpty, let runKV = try await client.get(keys.run(id.tenant, id.name, runID: decision.runID)) {
+                    run = try? Etcron_V1_Run(serializedBytes: runKV.value)
+                }
+                explanations.append(Explanation(
+                    scheduled: Date(timeIntervalSince1970: TimeInterval(decision.scheduledUnix)),
+                    decision: decision.kind == .invoke ? "invoke" : "skip",
+                    reason: decision.kind == .invoke ? nil : decision.reason.label,
+                    covers: max(1, decision.count),
+                    rangeStart: decision.count > 1 ? Date(timeIntervalSince1970: TimeInterval(decision.rangeStartUnix)) : nil,
+                    message: decision.message, runID: decision.runID.isEmpty ? nil : decision.runID,
+                    runState: run.map { String(describing: $0.state).replacingOccurrences(of: "RUN_STATE_", with: "").lowercased() },
+                    decidedAt: Date(timeIntervalSince1970: TimeInterval(decision.decidedAtUnixMs) / 1000),
+                    leaderToken: decision.leaderToken))
+            }
+        } catch let error as EtcdError {
+            await client.close()
+            printError("etcron why: \(error)")
+            throw ExitCode(1)
+        }
+        await client.close()
+        if let encoded = try output.encode(explanations) {
+            print(encoded)
+            return
+        }
+        if explanations.isEmpty {
+            print("\(id): no decisions yet (the job has not been due since it was created)")
+            return
+        }
+        print(table(
+            ["SCHEDULED", "DECISION", "REASON", "COVERS", "RUN", "DETAIL"],
+            explanations.map { explanation in
+                [
+                    explanation.scheduled.formatted(.iso8601), explanation.decision, explanation.reason ?? "-",
+                    String(explanation.covers),
+                    explanation.runID.map { "\($0) \(explanationState(explanation))" } ?? "-",
+                    explanation.message.isEmpty ? "-" : explanation.message,
+                ]
+            }))
+    }
+}

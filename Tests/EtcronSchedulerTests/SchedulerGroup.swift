@@ -1,0 +1,80 @@
+import EtcdClient
+import EtcdTestHarness
+import EtcronReplica
+import Foundation
+
+/// `etcron operator` replicas for scheduler tests (a trimmed copy of the replica tests'
+/// helper, which lives in another test target).
+final class SchedulerGroup: Sendable {
+    struct Replica: Sendable {
+        let id: String
+        let port: Int
+        let process: ManagedProcess
+
+        func role() async -> String? {
+            guard let response = try? await HealthProbe.get(port: port, path: "/readyz", timeout: .milliseconds(500)),
+                response.status == 200,
+                let object = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]
+            else { return nil }
+            return object["role"] as? String
+        }
+    }
+
+    let client: EtcdClient
+    let replicas: [Replica]
+
+    private init(client: EtcdClient, replicas: [Replica]) {
+        self.client = client
+        self.replicas = replicas
+    }
+
+    static func start(_ cluster: EtcdCluster, replicas count: Int, leaseTTL: Int) async throws -> SchedulerGroup {
+        let binary = try etcronBinary()
+        var replicas: [Replica] = []
+        for index in 1...count {
+            let port = try LoopbackPorts.allocate()
+            let id = "replica-\(index)"
+            let process = try await ManagedProcess.start(
+                binary,
+                arguments: [
+                    "operator", "--etcd-endpoints", cluster.clientEndpoints.joined(separator: ","), "--replica-id", id,
+                    "--http-listen", "127.0.0.1:\(port)", "--lease-ttl", String(leaseTTL),
+                ],
+                logFile: cluster.rootDirectory + "/\(id).log")
+            replicas.append(Replica(id: id, port: port, process: process))
+        }
+        let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
+        return SchedulerGroup(client: client, replicas: replicas)
+    }
+
+    func replica(_ id: String) -> Replica {
+        replicas.first { $0.id == id }!
+    }
+
+    func waitForLeader(timeout: Duration = .seconds(20)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            for replica in replicas where await replica.role() == "leader" {
+                return replica.id
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError(.timedOut, "no leader within \(timeout)")
+    }
+
+    func stop() async {
+        for replica in replicas { await replica.process.kill() }
+        await client.close()
+    }
+}
+
+func etcronBinary() throws -> String {
+    if let path = ProcessInfo.processInfo.environment["ETCRON_BINARY"] { return path }
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("etcron").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    throw HarnessError(.executableNotFound, "the etcron executable was not found next to the tests; run `swift build` first or set ETCRON_BINARY")
+}
