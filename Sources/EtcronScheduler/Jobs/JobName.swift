@@ -1,3 +1,5 @@
+import EtcronReplica
+
 /// The DNS-subdomain rule (RFC 1123, as Kubernetes applies it to object names) for tenant
 /// and job names: at most 253 characters of lowercase letters, digits, `-` and `.`, where
 /// every dot-separated label starts and ends with a letter or digit.
@@ -6,8 +8,7 @@
 /// log lines, and nothing shortens them: a 253-character name works end to end (the
 /// Kubernetes CronJob lesson: names over 52 characters silently never ran).
 ///
-/// The same rule as `DNSSubdomain` in EtcronReplica (replica IDs), which is internal to
-/// that module; kept in step by the tests of both.
+/// The rule itself is `DNSSubdomain` (EtcronReplica), shared with replica IDs.
 public enum JobName {
     /// The longest name allowed.
     public static let maximumLength = 253
@@ -15,25 +16,10 @@ public enum JobName {
     /// What a valid name looks like, for messages.
     public static let ruleSummary = "lowercase letters, digits, '-' and '.', at most 253 characters"
 
-    /// Why `name` is not a DNS subdomain, or nil when it is one.
+    /// Why `name` is not a DNS subdomain, or nil when it is one (the rule replica IDs
+    /// follow too).
     public static func problem(with name: String) -> String? {
-        if name.isEmpty { return "must not be empty" }
-        let length = name.utf8.count
-        if length > maximumLength { return "is \(length) characters long; at most \(maximumLength) are allowed" }
-        for (offset, character) in name.enumerated() {
-            let allowed = character.isASCII && (character.isNumber || character.isLowercase || character == "-" || character == ".")
-            guard allowed else {
-                let hint = character.isASCII && character.isUppercase ? " (use lowercase)" : ""
-                return "has \"\(character)\" at position \(offset + 1)\(hint)"
-            }
-        }
-        for label in name.split(separator: ".", omittingEmptySubsequences: false) {
-            if label.isEmpty { return "has an empty label (two dots in a row, or a dot at either end)" }
-            if label.first == "-" || label.last == "-" {
-                return "has label \"\(label)\" that starts or ends with \"-\""
-            }
-        }
-        return nil
+        DNSSubdomain.problem(with: name)
     }
 
     /// The full reason a name is refused, quoting it, e.g. `"Bad_Name" is not a DNS

@@ -1,3 +1,4 @@
+import EtcronReplica
 /// Refuses unknown keys while decoding a manifest, so a typo (`schedul`, `maxRetrys`) is an
 /// error naming the key and the likely fix instead of a silently ignored setting.
 ///
@@ -24,27 +25,7 @@ enum StrictKeys {
 
     /// The candidate nearest to `name` by edit distance, if near enough to be a typo.
     static func suggestion(for name: String, among candidates: [String]) -> String? {
-        let limit = max(2, name.count / 3)
-        let scored = candidates.map { ($0, distance(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return nil }
-        return best.0
-    }
-
-    /// Levenshtein distance, one row at a time.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        ClosestName.suggestion(for: name, among: candidates)
     }
 }
 
