@@ -55,6 +55,12 @@ final class Batch: @unchecked Sendable {
 
     init() {}
 
+    /// Whether the batch has a send op (initial metadata, message or half-close).
+    var sends: Bool { !ops.isDisjoint(with: [.sendInitialMetadata, .sendMessage, .sendClose]) }
+
+    /// Whether the batch has a receive op (initial metadata, message or status).
+    var receives: Bool { !ops.isDisjoint(with: [.receiveInitialMetadata, .receiveMessage, .receiveStatus]) }
+
     /// Adds SEND_INITIAL_METADATA with the given pairs and flags.
     func sendInitialMetadata(_ pairs: [(String, String)], flags: UInt32) {
         precondition(!ops.contains(.sendInitialMetadata), "one SEND_INITIAL_METADATA per batch")
