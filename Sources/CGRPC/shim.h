@@ -25,10 +25,6 @@
 #include <grpc/support/log.h>
 #include <grpc/support/time.h>
 
-static inline const uint8_t *cgrpc_slice_start(grpc_slice slice) {
-    return GRPC_SLICE_START_PTR(slice);
-}
-
 static inline size_t cgrpc_slice_length(grpc_slice slice) {
     return GRPC_SLICE_LENGTH(slice);
 }
