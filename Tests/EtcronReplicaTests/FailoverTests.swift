@@ -127,7 +127,7 @@ struct CommandOutput: Sendable {
 
 /// Runs `etcron` with `arguments` and collects its output (10 s limit).
 func runEtcron(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandOutput {
-    let binary = try etcronBinary()
+    let binary = try EtcronExecutable.locate()
     return try await Task.detached {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

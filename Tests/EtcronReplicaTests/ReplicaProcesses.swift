@@ -9,17 +9,6 @@ import Testing
 @Suite("replica processes", .serialized)
 struct ReplicaProcessSuites {}
 
-/// The `etcron` executable built next to the test bundle (or `ETCRON_BINARY`).
-func etcronBinary() throws -> String {
-    if let path = ProcessInfo.processInfo.environment["ETCRON_BINARY"] { return path }
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("etcron").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        directory = directory.deletingLastPathComponent()
-    }
-    throw HarnessError(.executableNotFound, "the etcron executable was not found next to the tests; run `swift build` first or set ETCRON_BINARY")
-}
 
 /// One `etcron operator` process in a test.
 struct Replica: Sendable {
@@ -54,7 +43,7 @@ final class ReplicaGroup: Sendable {
 
     /// Starts `count` replicas with a short lease TTL.
     static func start(_ cluster: EtcdCluster, count: Int = 3, leaseTTL: Int = 2, extraArguments: [String] = []) async throws -> ReplicaGroup {
-        let binary = try etcronBinary()
+        let binary = try EtcronExecutable.locate()
         var replicas: [Replica] = []
         for index in 1...count {
             let port = try LoopbackPorts.allocate()

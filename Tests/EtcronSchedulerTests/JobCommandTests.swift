@@ -97,7 +97,7 @@ struct JobCommandTests {
     }
 }
 
-/// Runs the `etcron` binary built next to the tests (a copy of the EtcronReplicaTests helper).
+/// Runs the `etcron` binary built next to the tests .
 enum JobCLI {
     struct Output: Sendable {
         var status: Int32
@@ -105,20 +105,9 @@ enum JobCLI {
         var stderr: String
     }
 
-    static func binary() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["ETCRON_BINARY"] { return path }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("etcron").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw HarnessError(.executableNotFound, "the etcron executable was not found next to the tests; run `swift build` first or set ETCRON_BINARY")
-    }
-
     /// Runs `etcron arguments` with `stdin` as its input; 20 s limit.
     static func run(_ arguments: [String], stdin: String = "") async throws -> Output {
-        let binary = try binary()
+        let binary = try EtcronExecutable.locate()
         return try await Task.detached {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)

@@ -29,7 +29,7 @@ final class SchedulerGroup: Sendable {
     }
 
     static func start(_ cluster: EtcdCluster, replicas count: Int, leaseTTL: Int) async throws -> SchedulerGroup {
-        let binary = try etcronBinary()
+        let binary = try EtcronExecutable.locate()
         var replicas: [Replica] = []
         for index in 1...count {
             let port = try LoopbackPorts.allocate()
@@ -66,15 +66,4 @@ final class SchedulerGroup: Sendable {
         for replica in replicas { await replica.process.kill() }
         await client.close()
     }
-}
-
-func etcronBinary() throws -> String {
-    if let path = ProcessInfo.processInfo.environment["ETCRON_BINARY"] { return path }
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("etcron").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        directory = directory.deletingLastPathComponent()
-    }
-    throw HarnessError(.executableNotFound, "the etcron executable was not found next to the tests; run `swift build` first or set ETCRON_BINARY")
 }

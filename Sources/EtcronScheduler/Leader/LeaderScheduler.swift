@@ -38,7 +38,7 @@ final class LeaderScheduler: Sendable {
     func run() async throws {
         let members = try await client.range(.prefix(keys.base.members))
         index.setMembers(Dictionary(members.kvs.map { kv in
-            (String(kv.keyString.dropFirst(keys.base.members.count)), Self.lease(of: kv))
+            (String(kv.keyString.dropFirst(keys.base.members.count)), kv.lease)
         }, uniquingKeysWith: { _, last in last }))
         let revision = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000) { kvs in
             for kv in kvs { self.index.put(kv) }
@@ -82,18 +82,13 @@ final class LeaderScheduler: Sendable {
         for try await response in client.watch(.prefix(keys.base.members), options: WatchOptions(startRevision: revision)) {
             for event in response.events {
                 let member = String(event.kv.keyString.dropFirst(keys.base.members.count))
-                let affected = index.member(member, lease: event.kind == .put ? Self.lease(of: event.kv) : nil)
+                let affected = index.member(member, lease: event.kind == .put ? event.kv.lease : nil)
                 if !affected.isEmpty {
                     logger.warning("executor left or restarted; rescheduling its runs", metadata: ["member": "\(member)", "jobs": "\(affected.count)"])
                 }
                 affected.forEach(queue.enqueue)
             }
         }
-    }
-
-    /// The session lease in a membership record (its key's lease, which is the same).
-    static func lease(of kv: KeyValue) -> Int64 {
-        kv.lease
     }
 
     // MARK: - Timer heap
