@@ -1,7 +1,9 @@
 import ArgumentParser
 import EtcdClient
 import EtcdTestHarness
+import EtcronProto
 import EtcronReplica
+import EtcronScheduler
 import Foundation
 import UnixSignals
 
@@ -26,12 +28,12 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        print("etcron dev: starting a local etcd ...")
+        say("etcron dev: starting a local etcd ...")
         let cluster = try await EtcdCluster.start(members: 1)
         var processes: [ManagedProcess] = []
         do {
             let endpoints = cluster.clientEndpoints.joined(separator: ",")
-            print("etcron dev: etcd listening on \(endpoints) (data in \(cluster.rootDirectory))")
+            say("etcron dev: etcd listening on \(endpoints) (data in \(cluster.rootDirectory))")
             let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
             for index in 1...replicas {
                 let port = try LoopbackPorts.allocate()
@@ -43,13 +45,14 @@ struct DevCommand: AsyncParsableCommand {
                     ],
                     logFile: cluster.rootDirectory + "/replica-\(index).log")
                 processes.append(process)
-                print("etcron dev: replica dev-\(index): http://127.0.0.1:\(port) (/metrics, /readyz), log \(cluster.rootDirectory)/replica-\(index).log")
+                say("etcron dev: replica dev-\(index): http://127.0.0.1:\(port) (/metrics, /readyz), log \(cluster.rootDirectory)/replica-\(index).log")
             }
-            print("""
+            say("""
                 etcron dev: try `etcron status --etcd-endpoints \(endpoints)`, or kill the leader \
                 (kill -TERM or -KILL its pid) and watch another take over. Ctrl-C stops everything.
                 """)
             let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
+            try await Self.applyDemoJobs(client)
             let watcher = Task { try await Self.printLeaderChanges(client) }
             for await _ in signals { break }
             watcher.cancel()
@@ -59,11 +62,39 @@ struct DevCommand: AsyncParsableCommand {
             await cluster.shutdown()
             throw error
         }
-        print("\netcron dev: stopping replicas and etcd ...")
+        say("\netcron dev: stopping replicas and etcd ...")
         for process in processes { try? process.send(.terminate) }
         for process in processes { _ = try? await process.waitForExit(timeout: .seconds(5)) }
         for process in processes { await process.kill() }
         await cluster.shutdown()
+    }
+
+    /// Two demo jobs through the real store: one every 10 seconds, one every minute that
+    /// Forbid keeps from overlapping itself. Try `etcron why demo/hello` against them.
+    private static func applyDemoJobs(_ client: EtcdClient) async throws {
+        var hello = Etcron_V1_JobSpec()
+        hello.tenant = "demo"
+        hello.name = "hello"
+        hello.schedule = "*/10 * * * * *"
+        hello.description_p = "prints its run ID every 10 seconds"
+        hello.target.exec.command = "/bin/sh"
+        hello.target.exec.args = ["-c", "echo \"hello from $ETCRON_RUN_ID, scheduled $ETCRON_SCHEDULED_TIME\""]
+        var slow = Etcron_V1_JobSpec()
+        slow.tenant = "demo"
+        slow.name = "slow-report"
+        slow.schedule = "* * * * *"
+        slow.concurrencyPolicy = .forbid
+        slow.description_p = "runs 90 s every minute, so Forbid skips every other time"
+        slow.target.exec.command = "/bin/sleep"
+        slow.target.exec.args = ["90"]
+        let store = JobStore(client: client, keys: JobKeys(ReplicaKeys(prefix: "/etcron/")))
+        do {
+            for result in try await store.apply([hello, slow]) {
+                say("etcron dev: demo job \(result)")
+            }
+        } catch {
+            throw UsageFailure(message: "dev: the demo jobs were refused: \(error)")
+        }
     }
 
     /// Prints the group's status whenever the leader or the membership changes.
@@ -80,8 +111,13 @@ struct DevCommand: AsyncParsableCommand {
                 lastLeader = .some(leader)
                 lastMembers = status.members.count
                 let names = status.members.map { "\($0.replicaID)(\($0.role))" }.sorted().joined(separator: " ")
-                print("etcron dev: leader \(leader ?? "none") token \(status.leader?.fencingToken ?? 0); replicas: \(names)")
+                say("etcron dev: leader \(leader ?? "none") token \(status.leader?.fencingToken ?? 0); replicas: \(names)")
             }
         }
     }
+}
+
+/// Writes a progress line unbuffered, so it shows up at once also when piped to a file.
+private func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
