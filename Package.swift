@@ -95,6 +95,7 @@ let package = Package(
                 "EtcdClient", "EtcronProto", "CronSchedule", "EtcronReplica",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
@@ -119,8 +120,9 @@ let package = Package(
         .executableTarget(
             name: "etcron-bench",
             dependencies: [
-                "EtcdClient", "CronSchedule", "EtcdTestHarness",
+                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronProto", "EtcronScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),

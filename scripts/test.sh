@@ -19,13 +19,14 @@ if grep -E "^/.*(Sources|Tests)/.*warning:" "$log" | grep -v "/.build/" | sort -
     exit 1
 fi
 
-heavy="ClientSuites|EtcdSuites|ReplicaProcessSuites|SchedulerProcessTests|ExecRunnerTests|HTTPRunnerTests"
+heavy="ClientSuites|EtcdSuites|ReplicaProcessSuites|SchedulerProcessTests|SemanticsProcessTests|ExecRunnerTests|HTTPRunnerTests"
 groups=(
     "--skip $heavy"
     "--filter ExecRunnerTests|HTTPRunnerTests"
     "--filter ClientSuites|EtcdSuites"
     "--filter ReplicaProcessSuites"
     "--filter SchedulerProcessTests"
+    "--filter SemanticsProcessTests"
 )
 passed=0
 failed=0

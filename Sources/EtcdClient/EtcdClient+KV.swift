@@ -17,17 +17,20 @@ extension EtcdClient {
 
     /// Reads every key in `keys` at one consistent revision, `pageSize` keys per request,
     /// handing each page to `body`; returns the revision the whole read was served at.
-    /// A prefix of any size is read without holding it all in one response.
+    /// A prefix of any size is read without holding it all in one response. With
+    /// `minModRevision`, only keys changed at or after that revision are returned.
     @discardableResult
     public func rangePaged(
         _ keys: KeyRange,
         pageSize: Int64 = 1000,
         keysOnly: Bool = false,
         revision: Int64 = 0,
+        minModRevision: Int64 = 0,
         body: ([KeyValue]) async throws -> Void
     ) async throws -> Int64 {
         let (start, end) = keys.bounds
         var options = RangeOptions()
+        options.minModRevision = minModRevision
         options.limit = max(1, pageSize)
         options.keysOnly = keysOnly
         options.revision = revision

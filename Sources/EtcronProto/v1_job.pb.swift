@@ -284,6 +284,14 @@ public nonisolated struct Etcron_V1_JobSpec: @unchecked Sendable {
     set {_uniqueStorage()._createdAtUnixMs = newValue}
   }
 
+  /// When the current schedule (expression and time zone) took effect, set by the store
+  /// on create and whenever either changes: times before it are not due under it, so a
+  /// changed schedule never "catches up" on times it did not have.
+  public var scheduleSinceUnixMs: Int64 {
+    get {_storage._scheduleSinceUnixMs}
+    set {_uniqueStorage()._scheduleSinceUnixMs = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -561,7 +569,7 @@ nonisolated extension Etcron_V1_HistoryLimits: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}tenant\0\u{1}name\0\u{1}schedule\0\u{3}time_zone\0\u{3}concurrency_policy\0\u{3}starting_deadline_seconds\0\u{1}suspend\0\u{1}target\0\u{1}retry\0\u{3}attempt_timeout_seconds\0\u{1}history\0\u{1}labels\0\u{1}description\0\u{1}owner\0\u{3}every_anchor_unix\0\u{3}created_at_unix_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}tenant\0\u{1}name\0\u{1}schedule\0\u{3}time_zone\0\u{3}concurrency_policy\0\u{3}starting_deadline_seconds\0\u{1}suspend\0\u{1}target\0\u{1}retry\0\u{3}attempt_timeout_seconds\0\u{1}history\0\u{1}labels\0\u{1}description\0\u{1}owner\0\u{3}every_anchor_unix\0\u{3}created_at_unix_ms\0\u{3}schedule_since_unix_ms\0")
 
   fileprivate class _StorageClass {
     var _tenant: String = String()
@@ -580,6 +588,7 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
     var _owner: String = String()
     var _everyAnchorUnix: Int64 = 0
     var _createdAtUnixMs: Int64 = 0
+    var _scheduleSinceUnixMs: Int64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -606,6 +615,7 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
       _owner = source._owner
       _everyAnchorUnix = source._everyAnchorUnix
       _createdAtUnixMs = source._createdAtUnixMs
+      _scheduleSinceUnixMs = source._scheduleSinceUnixMs
     }
   }
 
@@ -640,6 +650,7 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
         case 14: try { try decoder.decodeSingularStringField(value: &_storage._owner) }()
         case 15: try { try decoder.decodeSingularInt64Field(value: &_storage._everyAnchorUnix) }()
         case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._createdAtUnixMs) }()
+        case 17: try { try decoder.decodeSingularInt64Field(value: &_storage._scheduleSinceUnixMs) }()
         default: break
         }
       }
@@ -700,6 +711,9 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
       if _storage._createdAtUnixMs != 0 {
         try visitor.visitSingularInt64Field(value: _storage._createdAtUnixMs, fieldNumber: 16)
       }
+      if _storage._scheduleSinceUnixMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._scheduleSinceUnixMs, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -725,6 +739,7 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
         if _storage._owner != rhs_storage._owner {return false}
         if _storage._everyAnchorUnix != rhs_storage._everyAnchorUnix {return false}
         if _storage._createdAtUnixMs != rhs_storage._createdAtUnixMs {return false}
+        if _storage._scheduleSinceUnixMs != rhs_storage._scheduleSinceUnixMs {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -91,6 +91,10 @@ public nonisolated struct Etcron_V1_Member: Sendable {
 
   public var leaseTtlSeconds: Int64 = 0
 
+  /// Set when the replica runs no executor (`--executor=false`): the leader assigns it no
+  /// runs. Absent in older records, which all executed runs.
+  public var executorDisabled: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -146,7 +150,7 @@ nonisolated extension Etcron_V1_ReplicaRole: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Etcron_V1_Member: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Member"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}replica_id\0\u{1}address\0\u{1}version\0\u{3}started_at_unix_ms\0\u{1}role\0\u{3}lease_id\0\u{3}heartbeat_at_unix_ms\0\u{3}lease_ttl_seconds\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}replica_id\0\u{1}address\0\u{1}version\0\u{3}started_at_unix_ms\0\u{1}role\0\u{3}lease_id\0\u{3}heartbeat_at_unix_ms\0\u{3}lease_ttl_seconds\0\u{3}executor_disabled\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -162,6 +166,7 @@ nonisolated extension Etcron_V1_Member: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.leaseID) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.heartbeatAtUnixMs) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.leaseTtlSeconds) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.executorDisabled) }()
       default: break
       }
     }
@@ -192,6 +197,9 @@ nonisolated extension Etcron_V1_Member: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.leaseTtlSeconds != 0 {
       try visitor.visitSingularInt64Field(value: self.leaseTtlSeconds, fieldNumber: 8)
     }
+    if self.executorDisabled != false {
+      try visitor.visitSingularBoolField(value: self.executorDisabled, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -204,6 +212,7 @@ nonisolated extension Etcron_V1_Member: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.leaseID != rhs.leaseID {return false}
     if lhs.heartbeatAtUnixMs != rhs.heartbeatAtUnixMs {return false}
     if lhs.leaseTtlSeconds != rhs.leaseTtlSeconds {return false}
+    if lhs.executorDisabled != rhs.executorDisabled {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

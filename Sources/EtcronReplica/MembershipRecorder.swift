@@ -26,6 +26,7 @@ actor MembershipRecorder {
         record.leaseID = session.leaseID
         record.leaseTtlSeconds = session.ttl
         record.role = .follower
+        record.executorDisabled = !options.executesRuns
         self.record = record
     }
 

@@ -12,10 +12,13 @@ public struct ReplicaOptions: Sendable {
     public var leaderWork: any LeaderWork
     /// The work done by every replica while it holds a session (the executor).
     public var sessionWork: [any SessionWork]
+    /// Whether this replica executes runs; recorded in its membership record so the
+    /// leader assigns runs only to replicas that do.
+    public var executesRuns: Bool
 
     /// Options for one replica.
     public init(replicaID: String, address: String, keys: ReplicaKeys, leaseTTL: Int64 = 10, leaderWork: any LeaderWork = HeartbeatWork(),
-        sessionWork: [any SessionWork] = []
+        sessionWork: [any SessionWork] = [], executesRuns: Bool = true
     ) {
         self.replicaID = replicaID
         self.address = address
@@ -23,5 +26,6 @@ public struct ReplicaOptions: Sendable {
         self.leaseTTL = leaseTTL
         self.leaderWork = leaderWork
         self.sessionWork = sessionWork
+        self.executesRuns = executesRuns
     }
 }

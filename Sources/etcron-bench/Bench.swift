@@ -11,6 +11,7 @@ struct Bench: AsyncParsableCommand {
             ScheduleBenchmark.self,
             EtcdBenchmark.self,
             FailoverBenchmark.self,
+            SchedulerBenchmark.self,
         ]
     )
 }

@@ -9,8 +9,11 @@ import Foundation
 /// (a port retry, a slow start) cannot end up among the figures, which scripts parse.
 struct EtcdFigures: Sendable {
     private let descriptor: Int32
+    private let label: String
 
-    init() {
+    /// Figures of the `label` benchmark (named in progress lines).
+    init(label: String = "etcd") {
+        self.label = label
         fflush(nil)  // every C stream, so nothing buffered for fd 1 lands on stderr later
         let copy = dup(STDOUT_FILENO)
         if copy >= 0, dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 {
@@ -56,7 +59,7 @@ struct EtcdFigures: Sendable {
 
     /// Writes a progress note to standard error.
     func progress(_ text: String) {
-        FileHandle.standardError.write(Data("etcron-bench etcd: \(text)\n".utf8))
+        FileHandle.standardError.write(Data("etcron-bench \(label): \(text)\n".utf8))
     }
 
     /// `count / elapsed`, rounded down.

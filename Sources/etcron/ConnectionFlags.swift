@@ -58,6 +58,12 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("lease-ttl"), help: "Session lease TTL in seconds (default 10).")
     var leaseTTL: String?
 
+    @Option(name: .customLong("executor"), help: "true or false: whether this replica executes runs (default true).")
+    var executor: String?
+
+    @Option(name: .customLong("scheduler-workers"), help: "Sync workers of the leader's work queue, 1-64 (default 4).")
+    var schedulerWorkers: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -71,6 +77,8 @@ struct ReplicaFlags: ParsableArguments {
         flags["http-listen"] = httpListen
         flags["advertise-address"] = advertiseAddress
         flags["lease-ttl"] = leaseTTL
+        flags["executor"] = executor
+        flags["scheduler-workers"] = schedulerWorkers
         flags["log-level"] = logLevel
         flags["log-format"] = logFormat
         return flags

@@ -21,6 +21,7 @@ struct Etcron: AsyncParsableCommand {
             ResumeCommand.self,
             TriggerCommand.self,
             RunsCommand.self,
+            QuotaCommand.self,
         ]
     )
 

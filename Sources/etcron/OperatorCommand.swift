@@ -37,8 +37,9 @@ struct OperatorCommand: AsyncParsableCommand {
                 address: configuration.http.advertisedAddress(),
                 keys: ReplicaKeys(prefix: configuration.keyPrefix),
                 leaseTTL: configuration.leaseTTL,
-                leaderWork: SchedulerWork(),
-                sessionWork: [ExecutorWork(logger: logger)]),
+                leaderWork: SchedulerWork(options: schedulerOptions(configuration)),
+                sessionWork: configuration.executorEnabled ? [ExecutorWork(logger: logger)] : [],
+                executesRuns: configuration.executorEnabled),
             state: state, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             // Shutdown runs in reverse order: the replica resigns and revokes its session
@@ -62,6 +63,13 @@ struct OperatorCommand: AsyncParsableCommand {
         await client.close()
         logger.info("etcron replica stopped")
     }
+}
+
+/// The scheduler's options from the configuration.
+func schedulerOptions(_ configuration: ReplicaConfiguration) -> SchedulerWork.Options {
+    var options = SchedulerWork.Options()
+    options.workers = configuration.schedulerWorkers
+    return options
 }
 
 /// Loads the configuration from flags, the environment and the config file.

@@ -218,8 +218,8 @@ struct ConfigurationTests {
         #expect(Set(names).count == names.count)
         #expect(Set(names) == [
             "etcd-endpoints", "etcd-ca-file", "etcd-cert-file", "etcd-key-file", "etcd-username", "etcd-password-file",
-            "etcd-password", "key-prefix", "replica-id", "http-listen", "advertise-address", "lease-ttl", "log-level",
-            "log-format", "config",
+            "etcd-password", "key-prefix", "replica-id", "http-listen", "advertise-address", "lease-ttl", "executor",
+            "scheduler-workers", "log-level", "log-format", "config",
         ])
         let password = ReplicaConfiguration.settings.first { $0.name == "etcd-password" }
         #expect(password?.flag == nil)
@@ -267,6 +267,8 @@ struct PrecedenceCase: Sendable, CustomTestStringConvertible {
 
     static let all: [PrecedenceCase] = [
         .init(name: "lease-ttl", defaultValue: "10", fileValue: "20", environmentValue: "30", flagValue: "40") { String($0.leaseTTL) },
+        .init(name: "executor", defaultValue: "true", fileValue: "false", environmentValue: "true", flagValue: "false") { String($0.executorEnabled) },
+        .init(name: "scheduler-workers", defaultValue: "4", fileValue: "2", environmentValue: "8", flagValue: "16") { String($0.schedulerWorkers) },
         .init(name: "key-prefix", defaultValue: "/etcron/", fileValue: "/file/", environmentValue: "/env/", flagValue: "/flag/") { $0.keyPrefix },
         .init(name: "replica-id", defaultValue: "replica-test", fileValue: "file-1", environmentValue: "env-1", flagValue: "flag-1") { $0.replicaID },
         .init(name: "http-listen", defaultValue: "0.0.0.0:8080", fileValue: "127.0.0.1:1", environmentValue: "127.0.0.1:2", flagValue: "127.0.0.1:0") {
@@ -323,6 +325,9 @@ struct BadValue: Sendable, CustomTestStringConvertible {
         .init(flags: ["lease-ttl": "0"], setting: "lease-ttl", reason: "0 is outside 1-3600 seconds"),
         .init(flags: ["lease-ttl": "3601"], setting: "lease-ttl", reason: "3601 is outside 1-3600 seconds"),
         .init(flags: ["lease-ttl": "10s"], setting: "lease-ttl", reason: #""10s" is not an integer"#),
+        .init(flags: ["executor": "maybe"], setting: "executor", reason: #""maybe" is not a boolean (true or false)"#),
+        .init(flags: ["scheduler-workers": "0"], setting: "scheduler-workers", reason: "0 is outside 1-64"),
+        .init(flags: ["scheduler-workers": "65"], setting: "scheduler-workers", reason: "65 is outside 1-64"),
         .init(flags: ["log-level": "verbose"], setting: "log-level", reason: #""verbose" is not one of trace, debug, info, notice, warning, error, critical"#),
         .init(flags: ["log-format": "xml"], setting: "log-format", reason: #""xml" is not one of text, json"#),
         .init(flags: ["etcd-endpoint": "a:1"], setting: "etcd-endpoint", reason: "unknown setting (did you mean etcd-endpoints?)"),

@@ -1,6 +1,8 @@
 import EtcronProto
 import Foundation
+import Logging
 import MetricsTestKit
+import Synchronization
 import Testing
 
 @testable import EtcronScheduler
@@ -127,5 +129,66 @@ struct ExecutionUnitTests {
         runMetrics.recordStartDelay(tenant: "t", scheduledUnix: 100, startedAt: Date(timeIntervalSince1970: 99))
         let timer = metrics.timers(label: "etcron_run_start_delay_seconds", dimensions: [("tenant", "t")]).first
         #expect(timer?.values == [2_500_000_000, 0])
+    }
+
+    @Test("a run taken over from a lost executor makes only the attempts its policy has left, numbered on")
+    func remainingAttemptsAfterHandover() async {
+        // Policy: 2 retries, so 3 attempts in all; every attempt fails.
+        let failing = { (earlier: Int) in
+            RunRequest(
+                runID: "r", tenant: "t", job: "j", scheduledUnix: 0, target: RunnerFixtures.exec("false"),
+                retry: { var policy = Etcron_V1_RetryPolicy(); policy.maxRetries = 2; policy.initialBackoffMs = 1; return policy }(),
+                earlierAttempts: earlier)
+        }
+        #expect(failing(0).remainingAttempts == 3)
+        #expect(failing(1).remainingAttempts == 2)
+        #expect(failing(3).remainingAttempts == 1, "a handed-over run is always tried once more")
+        #expect(failing(-2).earlierAttempts == 0)
+
+        for (earlier, expected) in [(0, [1, 2, 3]), (1, [2, 3]), (2, [3]), (5, [6])] {
+            let attempts = FailingAttempts()
+            let hooks = HookRecorder()
+            let loop = RetryLoop(
+                request: failing(earlier), runner: attempts, settings: TargetRunnerSettings(), stop: RunStopSignal(),
+                logger: Logger(label: "test"), metrics: RunMetrics(), onStarted: hooks.onStarted, onAttempt: hooks.onAttempt)
+            let outcome = await loop.run()
+            #expect(attempts.numbers == expected, "earlier \(earlier)")
+            #expect(hooks.reports.map(\.attempt) == expected)
+            #expect(outcome.result == .failed)
+            #expect(outcome.attempts == expected.last)
+            #expect(outcome.earlierAttempts == earlier)
+            #expect(outcome.started)
+            var run = Etcron_V1_Run()
+            outcome.apply(to: &run)
+            #expect(run.attempts == Int32(expected.last!))
+            if expected.count > 1 { #expect(outcome.message.hasSuffix("(attempt \(expected.last!) of \(expected.last!))")) }
+        }
+
+        // Stopped before its first attempt here: the run's count stays at the earlier attempts.
+        let stop = RunStopSignal()
+        stop.stop("replaced")
+        let stopped = await RetryLoop(
+            request: failing(1), runner: FailingAttempts(), settings: TargetRunnerSettings(), stop: stop,
+            logger: Logger(label: "test"), metrics: RunMetrics(), onStarted: { _ in }, onAttempt: { _ in }
+        ).run()
+        #expect(stopped.result == .stopped)
+        #expect(stopped.attempts == 1)
+        #expect(!stopped.started)
+        #expect(stopped.message == "replaced before attempt 2")
+    }
+}
+
+/// An attempt runner whose attempts all fail at once; it records their numbers.
+private final class FailingAttempts: AttemptRunner {
+    private let made = Mutex<[Int]>([])
+
+    var numbers: [Int] { made.withLock { $0 } }
+
+    func runAttempt(_ context: AttemptContext) async -> AttemptResult {
+        made.withLock { $0.append(context.number) }
+        await context.didStart(Date())
+        var result = AttemptResult.notStarted("exit status 1", capacity: 16)
+        result.exitCode = 1
+        return result
     }
 }

@@ -13,13 +13,13 @@ struct JobStoreTests {
 
     /// Starts etcd, runs `body` with a store (and the cluster, for etcdctl), always cleans up.
     func withStore(
-        quotas: TenantQuotas = TenantQuotas(), now: @escaping @Sendable () -> Date = { Date() },
+        now: @escaping @Sendable () -> Date = { Date() },
         _ body: (JobStore, EtcdCluster) async throws -> Void
     ) async throws {
         try await withEtcd { cluster in
             let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
             do {
-                try await body(JobStore(client: client, keys: Self.keys, quotas: quotas, now: now), cluster)
+                try await body(JobStore(client: client, keys: Self.keys, now: now), cluster)
             } catch {
                 await client.close()
                 throw error
@@ -43,6 +43,7 @@ struct JobStoreTests {
             let stored = try #require(try await store.get(tenant: "payments", name: "settle"))
             #expect(stored.spec.createdAtUnixMs == 1_700_000_000_500)
             #expect(stored.spec.everyAnchorUnix == 1_700_000_000)
+            #expect(stored.spec.scheduleSinceUnixMs == stored.spec.createdAtUnixMs)
             #expect(stored.modRevision == created[0].revision)
 
             let again = try await store.apply([spec])
@@ -163,6 +164,8 @@ struct JobStoreTests {
             let stored = try #require(try await store.get(tenant: "payments", name: "settle"))
             expected.createdAtUnixMs = stored.spec.createdAtUnixMs
             expected.everyAnchorUnix = stored.spec.everyAnchorUnix
+            #expect(stored.spec.scheduleSinceUnixMs == stored.spec.createdAtUnixMs, "the schedule never changed")
+            expected.scheduleSinceUnixMs = stored.spec.scheduleSinceUnixMs
             #expect(stored.spec == expected)
             let missing = try await #require(throws: JobStoreError.self) {
                 try await store.setSuspended(tenant: "payments", name: "nope", true)
@@ -173,7 +176,9 @@ struct JobStoreTests {
 
     @Test("the tenant quota refuses an apply past the limit, naming tenant, limit and count, and writes nothing")
     func quota() async throws {
-        try await withStore(quotas: TenantQuotas(maxJobsPerTenant: 2, maxJobsOverrides: ["big": 5])) { store, _ in
+        try await withStore { store, _ in
+            try await store.setQuota(.default, maxJobs: 2)
+            try await store.setQuota(.tenant("big"), maxJobs: 5)
             _ = try await store.apply([JobFixtures.spec(name: "a")])
             let error = try await #require(throws: JobStoreError.self) {
                 try await store.apply([JobFixtures.spec(name: "a"), JobFixtures.spec(name: "b"), JobFixtures.spec(name: "c")])

@@ -186,12 +186,4 @@ struct JobValidationTests {
         #expect(keys.jobID(ofSpecKey: "/etcron/jobs/a/b/decisions/000000000001") == nil)
         #expect(keys.jobID(ofSpecKey: "/other/jobs/a/b/spec") == nil)
     }
-
-    @Test("tenant quotas: overrides win over the default; no limit by default")
-    func quotas() {
-        #expect(TenantQuotas().maxJobs(forTenant: "a") == nil)
-        let quotas = TenantQuotas(maxJobsPerTenant: 10, maxJobsOverrides: ["big": 1000])
-        #expect(quotas.maxJobs(forTenant: "a") == 10)
-        #expect(quotas.maxJobs(forTenant: "big") == 1000)
-    }
 }

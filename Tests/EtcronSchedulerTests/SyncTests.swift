@@ -88,6 +88,21 @@ struct SyncTests {
         #expect(next.decisions.map(\.scheduledUnix) == [day + 11])
     }
 
+    @Test("a job created again under the same name is scheduled from its new creation, not its predecessor's status")
+    func recreatedJob() throws {
+        // The predecessor decided through day+5 and was deleted; the new job was created at day+60.5.
+        var job = try SyncFixture("* * * * * *", createdAt: day + 60) { $0.createdAtUnixMs += 500 }
+        job.status = Etcron_V1_JobStatus.with { $0.decidedThroughUnix = day + 5 }
+        #expect(JobSync.sync(job.input(at: day + 60, millis: 900)).decisions.isEmpty)
+        let result = job.step(at: day + 61)
+        #expect(result.decisions.map(\.scheduledUnix) == [day + 61])
+        #expect(result.decisions.allSatisfy { $0.kind == .invoke && $0.count == 1 })
+        // An older creation than the cursor changes nothing.
+        var updated = try SyncFixture("* * * * * *", createdAt: day)
+        updated.status = Etcron_V1_JobStatus.with { $0.decidedThroughUnix = day + 5 }
+        #expect(updated.step(at: day + 6).decisions.map(\.scheduledUnix) == [day + 6])
+    }
+
     @Test("after an outage the missed times are one counted skip and only the latest runs")
     func outageCatchUp() throws {
         var job = try SyncFixture("* * * * *")
@@ -166,6 +181,7 @@ struct SyncTests {
     func replace() throws {
         var job = try SyncFixture("* * * * *") { $0.concurrencyPolicy = .replace }
         let old = try #require(job.step(at: day + 60).newRuns.first?.runID)
+        job.runs[0].assignedTo = "r1"  // as the leader assigns it
         let result = job.step(at: day + 120)
         let new = try #require(result.newRuns.first)
         #expect(result.decisions.first?.kind == .invoke)
@@ -175,6 +191,46 @@ struct SyncTests {
         job.finish(old, .stopped, at: day + 121)
         let after = JobSync.sync(job.input(at: day + 121))
         #expect(after.assignable == [new.runID])
+    }
+
+    @Test("Replace ends a run still waiting for an executor instead of stopping it later, so nothing queues up")
+    func replaceWaitingRun() throws {
+        var job = try SyncFixture("* * * * * *") { $0.concurrencyPolicy = .replace }
+        let first = try #require(job.step(at: day + 1).newRuns.first?.runID)
+        job.runs[0].assignedTo = "r1"
+        job.runs[0].state = .running
+        // The first run takes long to stop: the second waits for it, unassigned.
+        let second = try #require(job.step(at: day + 2).newRuns.first)
+        #expect(second.waitsFor == [first])
+        // The third time replaces the waiting second run at once: it never starts.
+        let third = job.step(at: day + 3)
+        let ended = try #require(third.updatedRuns.first { $0.runID == second.runID })
+        #expect(ended.state == .stopped)
+        #expect(!ended.stopRequested)
+        #expect(ended.message.contains("before it started"))
+        #expect(ended.finishedAtUnixMs == (day + 3) * 1000 + 200)
+        let newest = try #require(third.newRuns.first)
+        #expect(newest.waitsFor == [first])
+        #expect(third.assignable.isEmpty)
+        job.finish(first, .stopped, at: day + 3)
+        #expect(JobSync.sync(job.input(at: day + 3, millis: 500)).assignable == [newest.runID])
+    }
+
+    @Test("a run asked to stop whose executor was lost before it claimed it is not handed to another")
+    func stopRequestedNotReassigned() throws {
+        var job = try SyncFixture("0 0 * * *")
+        var run = Etcron_V1_Run()
+        run.runID = "s-1"
+        run.state = .pending
+        run.assignedTo = "r9"
+        run.stopRequested = true
+        run.message = "Replace: stop requested for run s-2"
+        job.runs = [run]
+        let result = job.step(at: day + 5)
+        #expect(result.assignable.isEmpty)
+        #expect(result.updatedRuns.map(\.state) == [.stopped])
+        #expect(result.updatedRuns.first?.message == "Replace: stop requested for run s-2; stopped before it started (executor r9 was lost)")
+        #expect(result.updatedRuns.first?.finishedAtUnixMs == (day + 5) * 1000 + 200)
     }
 
     @Test("a tenant at its run quota gets a quota skip")
@@ -195,8 +251,11 @@ struct SyncTests {
         run.attempts = 1
         run.startedAtUnixMs = day * 1000
         job.runs = [run]
+        job.runs[0].executorLease = 77
         let retried = job.step(at: day + 5)
         #expect(retried.updatedRuns.first?.state == .pending)
+        #expect(retried.updatedRuns.first?.executorLease == 0)
+        #expect(retried.updatedRuns.first?.message.contains("(lease 77)") == true, "names the lost lease, not the cleared one")
         #expect(retried.updatedRuns.first?.assignedTo == "")
         #expect(retried.assignable == ["s-1"])
         job.runs[0].state = .running
@@ -284,5 +343,36 @@ struct SyncTests {
         #expect(a != RunID.scheduled(tenant: "acme", job: "payroll", scheduledUnix: day + 1))
         #expect(a != RunID.scheduled(tenant: "acme", job: "payrol", scheduledUnix: day))
         #expect(a.hasPrefix("s-00\(day)-"))
+    }
+}
+
+@Suite("sync: a changed schedule")
+struct SyncScheduleChangeTests {
+    let day = SyncFixture.day
+
+    @Test("a schedule changed long after the last decision starts from the change: no catch-up, no missed range")
+    func changedScheduleStartsAtTheChange() throws {
+        // Decided through `day` under an hourly schedule; an hour later the job is changed
+        // to every minute at day + 3600 + 90 (time the store records as schedule_since).
+        var job = try SyncFixture("* * * * *") { $0.scheduleSinceUnixMs = (SyncFixture.day + 3690) * 1000 }
+        var status = Etcron_V1_JobStatus()
+        status.decidedThroughUnix = day
+        job.status = status
+        let result = job.step(at: day + 3720)
+        #expect(result.decisions.count == 1, "\(result.decisions)")
+        #expect(result.decisions.first?.kind == .invoke)
+        #expect(result.decisions.first?.scheduledUnix == day + 3720)
+        #expect(!result.decisions.contains { $0.reason == .missedDeadline })
+    }
+
+    @Test("without a recorded change, a gap after the cursor is an outage: one missed range, the latest invoked")
+    func gapWithoutChangeIsAnOutage() throws {
+        var job = try SyncFixture("* * * * *")
+        var status = Etcron_V1_JobStatus()
+        status.decidedThroughUnix = day
+        job.status = status
+        let result = job.step(at: day + 3720)
+        #expect(result.decisions.count == 2)
+        #expect(result.decisions.contains { $0.reason == .missedDeadline && $0.count == 61 })
     }
 }

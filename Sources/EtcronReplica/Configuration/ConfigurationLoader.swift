@@ -34,6 +34,8 @@ struct ConfigurationLoader {
         configuration.http.listen = try listenAddress(values)
         configuration.http.advertiseAddress = try advertiseAddress(values)
         configuration.leaseTTL = try leaseTTL(values)
+        configuration.executorEnabled = try executorEnabled(values)
+        configuration.schedulerWorkers = try schedulerWorkers(values)
         configuration.log.level = try logLevel(values)
         configuration.log.format = try logFormat(values)
         return configuration

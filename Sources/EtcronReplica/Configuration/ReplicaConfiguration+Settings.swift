@@ -80,6 +80,18 @@ extension ReplicaConfiguration {
             defaultDescription: String(Defaults.leaseTTL)
         ),
         SettingDescription(
+            name: SettingName.executor,
+            help: "Whether this replica executes runs (true or false); a replica that does not still campaigns and schedules.",
+            valueName: "bool",
+            defaultDescription: "true"
+        ),
+        SettingDescription(
+            name: SettingName.schedulerWorkers,
+            help: "Sync workers of the leader's sharded work queue (1-64); one job is always synced by the same worker.",
+            valueName: "count",
+            defaultDescription: String(Defaults.schedulerWorkers)
+        ),
+        SettingDescription(
             name: SettingName.logLevel,
             help: "Lowest log level written: trace, debug, info, notice, warning, error or critical.",
             valueName: "level",

@@ -69,6 +69,8 @@ public struct ReplicaConfiguration: Sendable, Hashable {
         static let httpListen = ListenAddress(host: "0.0.0.0", port: 8080)
         static let leaseTTL: Int64 = 10
         static let leaseTTLRange: ClosedRange<Int64> = 1...3600
+        static let schedulerWorkers = 4
+        static let schedulerWorkersRange: ClosedRange<Int64> = 1...64
         static let logLevel: Logger.Level = .info
         static let logFormat: LogFormat = .text
     }
@@ -83,6 +85,10 @@ public struct ReplicaConfiguration: Sendable, Hashable {
     public var http = HTTP()
     /// TTL in seconds of the session lease (`lease-ttl`), 1...3600.
     public var leaseTTL: Int64 = Defaults.leaseTTL
+    /// Whether this replica runs an executor (`executor`).
+    public var executorEnabled = true
+    /// Sync workers of the leader's work queue (`scheduler-workers`).
+    public var schedulerWorkers = Defaults.schedulerWorkers
     /// Logging settings.
     public var log = Log()
     /// The YAML file the configuration was read from (`config`), if any.
@@ -112,6 +118,8 @@ extension ReplicaConfiguration: CustomStringConvertible {
             (SettingName.httpListen, http.listen.description),
             (SettingName.advertiseAddress, http.advertisedAddress()),
             (SettingName.leaseTTL, String(leaseTTL)),
+            (SettingName.executor, String(executorEnabled)),
+            (SettingName.schedulerWorkers, String(schedulerWorkers)),
             (SettingName.logLevel, log.level.rawValue),
             (SettingName.logFormat, log.format.rawValue),
             (SettingName.config, configFile),

@@ -13,6 +13,8 @@ enum SettingName {
     static let httpListen = "http-listen"
     static let advertiseAddress = "advertise-address"
     static let leaseTTL = "lease-ttl"
+    static let executor = "executor"
+    static let schedulerWorkers = "scheduler-workers"
     static let logLevel = "log-level"
     static let logFormat = "log-format"
     static let config = "config"

@@ -61,6 +61,26 @@ struct SettingValues {
         }
     }
 
+    /// A boolean setting: `true`/`false` (also yes/no, on/off, 1/0, any case) as text, or
+    /// a YAML boolean; nil when no source sets it.
+    func boolean(_ name: String) throws(ConfigurationError) -> (value: Bool, origin: SettingOrigin)? {
+        guard let (raw, origin) = raw(name) else { return nil }
+        let text: String
+        switch raw {
+        case .text(let value):
+            text = value.trimmedWhitespace
+        case .yaml(let node):
+            if let value = YAMLValue.boolean(node) { return (value, origin) }
+            guard let value = YAMLValue.text(node) else { throw wrongType(name, node, expected: "a boolean", origin) }
+            text = value.trimmedWhitespace
+        }
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return (true, origin)
+        case "false", "no", "off", "0": return (false, origin)
+        default: throw ConfigurationError(setting: name, reason: "\"\(text)\" is not a boolean (true or false)", origin: origin)
+        }
+    }
+
     /// A list setting: comma-separated text, or in YAML a list of strings or one
     /// comma-separated string. Entries are trimmed; empty entries are kept so the caller
     /// can refuse them by position. Nil when no source sets it.

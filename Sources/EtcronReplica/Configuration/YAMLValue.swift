@@ -19,6 +19,12 @@ enum YAMLValue {
         return Int64(value)
     }
 
+    /// The value of a boolean scalar (`true`, `false`), nil for anything else.
+    static func boolean(_ node: Node) -> Bool? {
+        guard YAMLValue.tag(of: node) == .bool else { return nil }
+        return node.bool
+    }
+
     /// Whether the node is YAML null (`key:` with nothing after it, `~` or `null`).
     static func isNull(_ node: Node) -> Bool {
         node.scalar != nil && YAMLValue.tag(of: node) == .null

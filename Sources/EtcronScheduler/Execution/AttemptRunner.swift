@@ -9,7 +9,7 @@ protocol AttemptRunner: Sendable {
 
 /// What an attempt needs besides its target.
 struct AttemptContext: Sendable {
-    /// 1 for the first attempt.
+    /// The attempt's number in its run (1 for the first; see `RunRequest.earlierAttempts`).
     var number: Int
     var request: RunRequest
     var settings: TargetRunnerSettings

@@ -5,6 +5,10 @@ import Synchronization
 /// Drives the attempts of one run: runs them one after another with backoff in between
 /// until one succeeds, is stopped, or the retries run out, and folds them into one
 /// outcome (the last attempt's result).
+///
+/// Attempts an earlier executor made of the run (it was lost mid-run) count: numbering
+/// continues after them and only the request's `remainingAttempts` are made, so a run
+/// never gets more than its policy's attempts in total (but always at least one more).
 struct RetryLoop: Sendable {
     var request: RunRequest
     var runner: any AttemptRunner
@@ -17,11 +21,13 @@ struct RetryLoop: Sendable {
 
     func run() async -> RunOutcome {
         let backoff = RetryBackoff(request.retry)
-        let totalAttempts = backoff.maxRetries + 1
+        let earlier = request.earlierAttempts
+        // Attempt numbers are the run's: this loop makes attempts earlier+1 ... totalAttempts.
+        let totalAttempts = earlier + request.remainingAttempts
         let startOnce = StartOnce(onStarted: onStarted, metrics: metrics, tenant: request.tenant)
         var output = OutputRingBuffer(capacity: settings.outputLimit)
         var last: AttemptResult?
-        var attempts = 0
+        var attempts = earlier
         var stoppedWhileWaiting: String?
 
         while attempts < totalAttempts {
@@ -58,19 +64,22 @@ struct RetryLoop: Sendable {
             }
         }
         return outcome(
-            last: last, attempts: attempts, firstStart: startOnce.firstStart, output: output,
+            last: last, attempts: attempts, of: totalAttempts, firstStart: startOnce.firstStart, output: output,
             stoppedWhileWaiting: stoppedWhileWaiting
         )
     }
 
     private func outcome(
-        last: AttemptResult?, attempts: Int, firstStart: Date?, output: OutputRingBuffer, stoppedWhileWaiting: String?
+        last: AttemptResult?, attempts: Int, of totalAttempts: Int, firstStart: Date?, output: OutputRingBuffer,
+        stoppedWhileWaiting: String?
     ) -> RunOutcome {
         let now = Date()
+        let earlier = request.earlierAttempts
         guard let last else {
             return RunOutcome(
-                result: .stopped, attempts: 0, firstStartedAt: now, finishedAt: now,
-                message: "\(stop.reason ?? "stopped") before the first attempt"
+                result: .stopped, attempts: earlier, firstStartedAt: now, finishedAt: now,
+                message: "\(stop.reason ?? "stopped") before \(earlier == 0 ? "the first attempt" : "attempt \(earlier + 1)")",
+                earlierAttempts: earlier
             )
         }
         var message = last.message
@@ -79,7 +88,7 @@ struct RetryLoop: Sendable {
             result = .stopped
             message = "\(reason) while waiting to retry; attempt \(attempts): \(last.message)"
         } else if attempts > 1 {
-            message += " (attempt \(attempts) of \(RetryBackoff(request.retry).maxRetries + 1))"
+            message += " (attempt \(attempts) of \(totalAttempts))"
         }
         return RunOutcome(
             result: result,
@@ -91,7 +100,8 @@ struct RetryLoop: Sendable {
             httpStatus: last.httpStatus,
             output: output.data,
             outputBytesDropped: output.droppedBytes,
-            message: message
+            message: message,
+            earlierAttempts: earlier
         )
     }
 

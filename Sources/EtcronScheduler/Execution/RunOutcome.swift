@@ -27,9 +27,11 @@ public enum RunResult: String, Sendable, Hashable, CaseIterable {
 public struct RunOutcome: Sendable {
     /// The last attempt's result, or `stopped` if a stop came while waiting to retry.
     public var result: RunResult
-    /// Attempts made (0 only if the run was stopped before its first attempt or its
-    /// target is invalid).
+    /// Attempts of the run, `earlierAttempts` included (equal to them only if the run was
+    /// stopped before this runner's first attempt or its target is invalid).
     public var attempts: Int
+    /// Attempts made before this runner took the run over (by executors lost mid-run).
+    public var earlierAttempts: Int
     /// When the first attempt began: start delay = `firstStartedAt` - scheduled time.
     /// If no attempt was made, equal to `finishedAt`.
     public var firstStartedAt: Date
@@ -62,7 +64,8 @@ public struct RunOutcome: Sendable {
         httpStatus: Int? = nil,
         output: Data = Data(),
         outputBytesDropped: Int64 = 0,
-        message: String
+        message: String,
+        earlierAttempts: Int = 0
     ) {
         self.result = result
         self.attempts = attempts
@@ -74,18 +77,20 @@ public struct RunOutcome: Sendable {
         self.output = output
         self.outputBytesDropped = outputBytesDropped
         self.message = message
+        self.earlierAttempts = earlierAttempts
     }
 
-    /// Whether at least one attempt was made.
-    public var started: Bool { attempts > 0 }
+    /// Whether this runner made at least one attempt.
+    public var started: Bool { attempts > earlierAttempts }
 
     /// How long the run took from its first start to its result.
     public var duration: Duration {
         .nanoseconds(Int64((finishedAt.timeIntervalSince(firstStartedAt) * 1e9).rounded()))
     }
 
-    /// Writes the outcome into a run record: state, attempts, finish time, exit code,
-    /// HTTP status, output and message; the start time too if the record lacks one.
+    /// Writes the outcome into a run record: state, attempts (the run's, earlier ones
+    /// included), finish time, exit code, HTTP status, output and message; the start time
+    /// too if the record lacks one.
     public func apply(to run: inout Etcron_V1_Run) {
         run.state = result.runState
         run.attempts = Int32(clamping: attempts)
@@ -106,7 +111,8 @@ public struct RunOutcome: Sendable {
 
 /// One attempt of a run, as reported to the `onAttempt` hook when it ends.
 public struct AttemptReport: Sendable {
-    /// 1 for the first attempt.
+    /// The attempt's number in its run: 1 for the first, and after a handover from a lost
+    /// executor, counting that executor's attempts too.
     public var attempt: Int
     /// How the attempt ended.
     public var result: RunResult

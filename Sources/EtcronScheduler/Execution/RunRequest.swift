@@ -15,6 +15,10 @@ public struct RunRequest: Sendable {
     public var target: Etcron_V1_Target
     /// Retries inside the run.
     public var retry: Etcron_V1_RetryPolicy
+    /// Attempts of this run already made by executors that were lost mid-run (0 for a
+    /// run's first executor). They count against `retry`: this request makes at most
+    /// ``remainingAttempts`` attempts, numbered from `earlierAttempts + 1`.
+    public var earlierAttempts: Int
     /// How long one attempt may take; nil (or a duration that is not positive) means no
     /// limit.
     public var attemptTimeout: Duration?
@@ -30,6 +34,7 @@ public struct RunRequest: Sendable {
         scheduledUnix: Int64,
         target: Etcron_V1_Target,
         retry: Etcron_V1_RetryPolicy = Etcron_V1_RetryPolicy(),
+        earlierAttempts: Int = 0,
         attemptTimeout: Duration? = nil,
         stopGrace: Duration = .seconds(10)
     ) {
@@ -39,13 +44,15 @@ public struct RunRequest: Sendable {
         self.scheduledUnix = scheduledUnix
         self.target = target
         self.retry = retry
+        self.earlierAttempts = max(0, earlierAttempts)
         self.attemptTimeout = attemptTimeout
         self.stopGrace = stopGrace
     }
 
     /// The request for `run` of the job described by `spec`: target, retry policy and
-    /// per-attempt timeout come from the spec, identity and scheduled time from the run.
-    public init(run: Etcron_V1_Run, spec: Etcron_V1_JobSpec, stopGrace: Duration = .seconds(10)) {
+    /// per-attempt timeout come from the spec, identity and scheduled time from the run;
+    /// `earlierAttempts` are the attempts lost executors already made of it.
+    public init(run: Etcron_V1_Run, spec: Etcron_V1_JobSpec, earlierAttempts: Int = 0, stopGrace: Duration = .seconds(10)) {
         self.init(
             runID: run.runID,
             tenant: run.tenant,
@@ -53,8 +60,17 @@ public struct RunRequest: Sendable {
             scheduledUnix: run.scheduledUnix,
             target: spec.target,
             retry: spec.retry,
+            earlierAttempts: earlierAttempts,
             attemptTimeout: spec.attemptTimeoutSeconds > 0 ? .seconds(spec.attemptTimeoutSeconds) : nil,
             stopGrace: stopGrace
         )
     }
+
+    /// The run's attempt limit: the policy's retries plus one.
+    public var attemptLimit: Int { RetryBackoff(retry).maxRetries + 1 }
+
+    /// How many attempts this request may still make: what `attemptLimit` leaves after
+    /// `earlierAttempts`, and at least one (a run handed over is always tried once more,
+    /// even if its policy shrank in between).
+    public var remainingAttempts: Int { max(1, attemptLimit - earlierAttempts) }
 }

@@ -87,7 +87,9 @@ public final class TargetRunner: Sendable {
             let now = Date()
             logger.warning("invalid target", metadata: ["problem": "\(invalid.message)"])
             metrics.runFinished(tenant: request.tenant, result: .failed, duration: nil)
-            return RunOutcome(result: .failed, attempts: 0, firstStartedAt: now, finishedAt: now, message: invalid.message)
+            return RunOutcome(
+                result: .failed, attempts: request.earlierAttempts, firstStartedAt: now, finishedAt: now,
+                message: invalid.message, earlierAttempts: request.earlierAttempts)
         }
         logger.debug("run starting")
         let loop = RetryLoop(

@@ -57,9 +57,11 @@ public struct ExecutorWork: SessionWork {
             }
             let (recorder, spec) = claimed
             let run = await recorder.run
-            // Attempts made by earlier executors of this run (lost mid-run, then retried).
-            let earlier = run.attempts - 1
-            let runner = TargetRunner(RunRequest(run: run, spec: spec, stopGrace: stopGrace), logger: logger, metrics: metrics)
+            // Attempts made by earlier executors of this run (lost mid-run, then retried);
+            // the claim counted this executor's first. They count against the retry policy.
+            let earlier = max(0, Int(run.attempts) - 1)
+            let request = RunRequest(run: run, spec: spec, earlierAttempts: earlier, stopGrace: stopGrace)
+            let runner = TargetRunner(request, logger: logger, metrics: metrics)
             let metrics = self.metrics
             let outcome = await withTaskGroup(of: RunOutcome?.self) { group in
                 group.addTask {
@@ -69,7 +71,7 @@ public struct ExecutorWork: SessionWork {
                             if run.startedAtUnixMs == 0 { run.startedAtUnixMs = Int64(startedAt.timeIntervalSince1970 * 1000) }
                         }
                     }, onAttempt: { report in
-                        _ = try? await recorder.update { run in run.attempts = earlier + Int32(clamping: report.attempt) }
+                        _ = try? await recorder.update { run in run.attempts = Int32(clamping: report.attempt) }
                     })
                 }
                 group.addTask {
@@ -83,7 +85,6 @@ public struct ExecutorWork: SessionWork {
             guard let outcome else { return }
             let finished = try await recorder.update(extra: [.delete(.key(pointer.keyString))]) { run in
                 outcome.apply(to: &run)
-                run.attempts = earlier + Int32(clamping: outcome.attempts)
             }
             if !finished {
                 logger.warning("run result not recorded: the run is no longer this executor's (declared lost?)")
@@ -94,51 +95,70 @@ public struct ExecutorWork: SessionWork {
     }
 
     /// Claims the run in a transaction; nil when it is not (any more) ours to run, in which
-    /// case a stale pointer is removed.
+    /// case a stale pointer is removed. A run that changed between the read and the claim
+    /// (the leader asked it to stop, say) is read again: the pointer stays known to this
+    /// executor, so nothing else would make it look again.
     private func claim(
         _ runKey: String, pointer: String, client: EtcdClient, session: EtcdSession, replicaID: String, keys: JobKeys, logger: Logger
     ) async throws -> (RunRecorder, Etcron_V1_JobSpec)? {
-        guard let kv = try await client.get(runKey), var run = try? Etcron_V1_Run(serializedBytes: kv.value),
-            run.state == .pending, run.assignedTo == replicaID
-        else {
-            try await client.delete(.key(pointer))
-            return nil
-        }
-        guard let specKV = try await client.get(keys.spec(run.tenant, run.job)),
-            let spec = try? Etcron_V1_JobSpec(serializedBytes: specKV.value)
-        else {
-            logger.warning("the run's job is gone or unreadable; not running it")
-            run.state = .failed
-            run.message = "the job's spec was deleted or is unreadable"
-            run.finishedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
-            _ = try await client.txn(Txn(
+        for _ in 0..<Self.claimAttempts {
+            guard let kv = try await client.get(runKey), var run = try? Etcron_V1_Run(serializedBytes: kv.value),
+                run.state == .pending, run.assignedTo == replicaID
+            else {
+                try await client.delete(.key(pointer))
+                return nil
+            }
+            let spec = try await client.get(keys.spec(run.tenant, run.job)).flatMap { try? Etcron_V1_JobSpec(serializedBytes: $0.value) }
+            if spec == nil || run.stopRequested {
+                // Never started: it ends here, fenced on the revision read.
+                run.state = spec == nil ? .failed : .stopped
+                run.message = spec == nil
+                    ? "the job's spec was deleted or is unreadable" : "\(run.message.isEmpty ? "stop requested" : run.message); stopped before it started"
+                run.finishedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
+                let ended = try await client.txn(Txn(
+                    compare: [.modRevision(runKey, .equal, kv.modRevision)],
+                    success: [.put(runKey, try run.serializedData()), .delete(.key(pointer))]))
+                if ended.succeeded {
+                    logger.info("run not started", metadata: ["reason": "\(run.message)"])
+                    return nil
+                }
+                continue
+            }
+            run.state = .running
+            run.claimedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
+            run.executorLease = session.leaseID
+            // The attempt counts from the claim: if this executor dies from here on, its target
+            // may have started, so the leader must treat the attempt as spent (no silent rerun).
+            run.attempts += 1
+            let result = try await client.txn(Txn(
                 compare: [.modRevision(runKey, .equal, kv.modRevision)],
-                success: [.put(runKey, try run.serializedData()), .delete(.key(pointer))]))
-            return nil
+                success: [.put(runKey, try run.serializedData())]))
+            if result.succeeded, let spec {
+                logger.debug("run claimed")
+                return (RunRecorder(client: client, key: runKey, lease: session.leaseID, run: run, revision: result.header.revision), spec)
+            }
+            logger.info("run changed before it could be claimed; reading it again")
         }
-        run.state = .running
-        run.claimedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
-        run.executorLease = session.leaseID
-        // The attempt counts from the claim: if this executor dies from here on, its target
-        // may have started, so the leader must treat the attempt as spent (no silent rerun).
-        run.attempts += 1
-        let result = try await client.txn(Txn(
-            compare: [.modRevision(runKey, .equal, kv.modRevision)],
-            success: [.put(runKey, try run.serializedData())]))
-        guard result.succeeded else {
-            logger.info("run changed before it could be claimed; leaving it to the leader")
-            return nil
-        }
-        logger.debug("run claimed")
-        return (RunRecorder(client: client, key: runKey, lease: session.leaseID, run: run, revision: result.header.revision), spec)
+        logger.warning("run kept changing while it was being claimed; leaving it to the leader")
+        return nil
     }
 
-    /// Stops the runner when the leader sets `stop_requested` (Replace) on the run.
+    /// Reads and claim transactions tried before a run that keeps changing is left alone.
+    static let claimAttempts = 5
+
+    /// Stops the runner when the leader sets `stop_requested` (Replace) on the run. Watches
+    /// from the revision after the claim, so a request written before the watch starts is
+    /// seen too, and reads each event itself: the recorder may have absorbed the request
+    /// already (re-reading after a conflicting write of its own).
     private static func watchForStop(_ runKey: String, client: EtcdClient, recorder: RunRecorder, runner: TargetRunner) async {
+        let claimed = recorder.claimRevision
         do {
-            for try await response in client.watch(.key(runKey)) {
+            for try await response in client.watch(.key(runKey), options: WatchOptions(startRevision: claimed + 1)) {
                 for event in response.events where event.kind == .put {
-                    if let run = await recorder.refresh(event.kv), run.stopRequested {
+                    await recorder.refresh(event.kv)
+                    if let run = try? Etcron_V1_Run(serializedBytes: event.kv.value), run.stopRequested,
+                        run.executorLease == recorder.lease
+                    {
                         runner.stop(reason: run.message.isEmpty ? "stop requested" : run.message)
                     }
                 }

@@ -14,6 +14,8 @@ actor RunRecorder {
     let lease: Int64
     private(set) var run: Etcron_V1_Run
     private var revision: Int64
+    /// The revision of the claim.
+    let claimRevision: Int64
 
     init(client: EtcdClient, key: String, lease: Int64, run: Etcron_V1_Run, revision: Int64) {
         self.client = client
@@ -21,6 +23,7 @@ actor RunRecorder {
         self.lease = lease
         self.run = run
         self.revision = revision
+        claimRevision = revision
     }
 
     /// Applies `change` and writes it; false when the run is no longer this executor's.
@@ -48,7 +51,9 @@ actor RunRecorder {
         return false
     }
 
-    /// Re-reads the record (after a watch event); returns it if still this executor's.
+    /// Re-reads the record (after a watch event); returns it if newer than what this
+    /// executor last saw.
+    @discardableResult
     func refresh(_ kv: KeyValue) -> Etcron_V1_Run? {
         guard kv.modRevision > revision, let stored = try? Etcron_V1_Run(serializedBytes: kv.value) else { return nil }
         run = stored

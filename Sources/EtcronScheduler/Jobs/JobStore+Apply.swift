@@ -7,8 +7,9 @@ extension JobStore {
     /// Creates or updates `specs`, all checked before anything is written.
     ///
     /// Every spec is validated first (``JobValidation/problems(in:)-([Etcron_V1_JobSpec])``)
-    /// and the tenants' quotas are checked against the jobs the apply would add; if
-    /// anything is refused, nothing is written. Then each job is written in its own Txn:
+    /// and the tenants' quotas, read from etcd in the same apply, are checked against the
+    /// jobs it would add (``QuotaBook/maxJobs(forTenant:)``); if anything is refused,
+    /// nothing is written. Then each job is written in its own Txn:
     /// a create sets `created_at_unix_ms` and `every_anchor_unix` (to now, unless given) and
     /// compares that the key is still absent; an update keeps the stored values of both
     /// and compares the spec's mod revision read before; a lost race is retried from a
@@ -62,15 +63,23 @@ extension JobStore {
     }
 
     /// Refuses the apply if it would take a tenant past its job limit.
+    ///
+    /// The quotas are read from etcd (``quotas()``; unreadable records are reported and
+    /// count as absent) and each limited tenant's jobs are counted at the revision the
+    /// quotas were read at. Two applies racing for a tenant's last slots may both pass
+    /// (the count is not part of their Txns).
     private func checkQuotas(ids: [JobID], current: [KeyValue?]) async throws(JobStoreError) {
         var added: [String: Int] = [:]
         for (id, kv) in zip(ids, current) where kv == nil {
             added[id.tenant, default: 0] += 1
         }
+        guard !added.isEmpty else { return }
+        let stored = try await quotas()
+        let book = stored.book
         var refusals: [String] = []
         for (tenant, count) in added.sorted(by: { $0.key < $1.key }) {
-            guard let limit = quotas.maxJobs(forTenant: tenant) else { continue }
-            let existing = try await scanSpecKeys(under: keys.tenant(tenant)).count
+            guard let limit = book.maxJobs(forTenant: tenant) else { continue }
+            let existing = try await scanSpecKeys(under: keys.tenant(tenant), revision: stored.revision).count
             if existing + count > limit {
                 refusals.append(
                     "tenant \"\(tenant)\" would have \(existing + count) jobs (\(existing) stored + \(count) new); its limit is \(limit)")
@@ -92,6 +101,12 @@ extension JobStore {
             let nowMs = nowMilliseconds
             desired.createdAtUnixMs = [stored?.spec.createdAtUnixMs ?? 0, spec.createdAtUnixMs, nowMs].first { $0 != 0 } ?? nowMs
             desired.everyAnchorUnix = [stored?.spec.everyAnchorUnix ?? 0, spec.everyAnchorUnix, nowMs / 1000].first { $0 != 0 } ?? 0
+            if let old = stored?.spec {
+                let changed = old.schedule != desired.schedule || old.timeZone != desired.timeZone
+                desired.scheduleSinceUnixMs = changed ? nowMs : old.scheduleSinceUnixMs
+            } else {
+                desired.scheduleSinceUnixMs = desired.createdAtUnixMs
+            }
             if let current, let stored, stored.spec == desired {
                 return JobApplyResult(id: id, outcome: .unchanged, revision: current.modRevision)
             }

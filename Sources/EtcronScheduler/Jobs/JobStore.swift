@@ -18,13 +18,13 @@ import SwiftProtobuf
 ///   tenant and name differ from its key) never fails a listing: it is skipped, returned
 ///   in a `corrupt` list, logged as a warning and counted in
 ///   `etcron_corrupt_records_total{record}`.
+/// - Tenant quotas are records in etcd too (``setQuota(_:maxJobs:maxRunningRuns:note:)``),
+///   read by every apply, so every writer sees the same limits without a restart.
 public struct JobStore: Sendable {
     /// The etcd client.
     public let client: EtcdClient
     /// Where jobs live.
     public let keys: JobKeys
-    /// Per-tenant job limits checked by ``apply(_:)``.
-    public let quotas: TenantQuotas
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -40,12 +40,11 @@ public struct JobStore: Sendable {
     /// A store over `client` with keys under `keys`' prefix.
     /// - Parameter now: the clock for `created_at_unix_ms`, `@every` anchors and trigger IDs.
     public init(
-        client: EtcdClient, keys: JobKeys, quotas: TenantQuotas = TenantQuotas(),
+        client: EtcdClient, keys: JobKeys,
         logger: Logger = Logger(label: "etcron.jobs"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.keys = keys
-        self.quotas = quotas
         self.logger = logger
         self.now = now
     }
@@ -121,11 +120,11 @@ public struct JobStore: Sendable {
         return JobID(tenant: tenant, name: name)
     }
 
-    /// The spec keys under `prefix`, from a keys-only scan.
-    func scanSpecKeys(under prefix: String) async throws(JobStoreError) -> [(id: JobID, key: String)] {
+    /// The spec keys under `prefix`, from a keys-only scan at `revision` (0: the latest).
+    func scanSpecKeys(under prefix: String, revision: Int64 = 0) async throws(JobStoreError) -> [(id: JobID, key: String)] {
         var found: [(id: JobID, key: String)] = []
         do {
-            try await client.rangePaged(.prefix(prefix), pageSize: Self.scanPage, keysOnly: true) { page in
+            try await client.rangePaged(.prefix(prefix), pageSize: Self.scanPage, keysOnly: true, revision: revision) { page in
                 for kv in page {
                     let key = kv.keyString
                     if let id = keys.jobID(ofSpecKey: key) { found.append((id, key)) }
@@ -175,9 +174,16 @@ public struct JobStore: Sendable {
     }
 
     private func reportCorrupt(_ key: String, _ reason: String, record: String) -> CorruptRecord {
-        logger.warning("skipping a corrupt record", metadata: ["key": "\(key)", "record": "\(record)", "reason": "\(reason)"])
+        let corrupt = CorruptRecord(key: key, reason: reason)
+        report(corrupt, record: record)
+        return corrupt
+    }
+
+    /// Logs a corrupt record as a warning and counts it in
+    /// `etcron_corrupt_records_total{record}`.
+    func report(_ corrupt: CorruptRecord, record: String) {
+        logger.warning("skipping a corrupt record", metadata: ["key": "\(corrupt.key)", "record": "\(record)", "reason": "\(corrupt.reason)"])
         Counter(label: "etcron_corrupt_records_total", dimensions: [("record", record)]).increment()
-        return CorruptRecord(key: key, reason: reason)
     }
 
     /// Milliseconds since the Unix epoch, now.

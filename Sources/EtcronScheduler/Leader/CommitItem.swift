@@ -22,9 +22,12 @@ struct CommitItem: Sendable {
             operations.append(.put(key, try decision.serializedData()))
         }
         var written: Set<String> = []
+        // A scheduled run's ID is its decision's: the decision's create-only compare
+        // already proves the run is new, so only manual runs need a compare of their own.
+        let decided = Set(result.decisions.filter { $0.kind == .invoke }.map(\.runID))
         for run in result.newRuns {
             let key = keys.run(job.tenant, job.name, runID: run.runID)
-            compares.append(.createRevision(key, .equal, 0))
+            if !decided.contains(run.runID) { compares.append(.createRevision(key, .equal, 0)) }
             operations.append(.put(key, try (assignedByID[run.runID] ?? run).serializedData()))
             written.insert(run.runID)
         }

@@ -9,13 +9,18 @@ struct JobEntry: Sendable {
     /// The compiled schedule, or why the spec could not be used.
     var schedule: Result<CronSchedule, JobSpecProblem>?
     var status: Etcron_V1_JobStatus?
+    /// The mod revision of the status known (read, or committed by this leader).
+    var statusRevision: Int64 = 0
     var runs: [String: Etcron_V1_Run] = [:]
     var runRevisions: [String: Int64] = [:]
     var triggers: [String: Etcron_V1_ManualTrigger] = [:]
     /// The spec revision an `error` decision was last recorded for (one per bad revision).
     var reportedErrorRevision: Int64 = 0
 
-    var isEmpty: Bool { spec == nil && runs.isEmpty && triggers.isEmpty && status == nil }
+    /// Runs not yet finished.
+    var activeRuns: Int { runs.values.reduce(0) { $0 + ($1.isActive ? 1 : 0) } }
+
+    var isEmpty: Bool { spec == nil && schedule == nil && runs.isEmpty && triggers.isEmpty && status == nil }
 }
 
 /// Why a stored spec cannot be scheduled (corrupt bytes, invalid schedule).

@@ -12,6 +12,16 @@ final class JobIndex: Sendable {
     private struct State {
         var jobs: [JobID: JobEntry] = [:]
         var members: [String: Int64] = [:]
+        /// Active runs per tenant, kept current by `store` (quotas read it on every sync).
+        var activeByTenant: [String: Int] = [:]
+
+        /// Stores `entry` for `id` (nil or empty: forgets the job), keeping the counts.
+        mutating func store(_ id: JobID, _ entry: JobEntry?) {
+            let before = jobs[id]?.activeRuns ?? 0
+            let after = entry?.activeRuns ?? 0
+            if before != after { activeByTenant[id.tenant, default: 0] += after - before }
+            jobs[id] = entry.flatMap { $0.isEmpty ? nil : $0 }
+        }
     }
 
     private let state = Mutex(State())
@@ -36,22 +46,27 @@ final class JobIndex: Sendable {
         let id = record.job
         return state.withLock { state -> Effect in
             var entry = state.jobs[id] ?? JobEntry()
-            defer { state.jobs[id] = entry }
+            defer { state.store(id, entry) }
             switch record {
             case .spec:
                 guard kv.modRevision > entry.specRevision else { return .none }
                 entry.specRevision = kv.modRevision
                 do {
                     let spec = try Etcron_V1_JobSpec(serializedBytes: kv.value)
-                    entry.spec = spec
                     entry.schedule = Self.compile(spec, id: id)
+                    entry.spec = spec.schedulingFields
                 } catch {
                     entry.spec = nil
                     entry.schedule = .failure(JobSpecProblem(message: "the stored spec cannot be decoded: \(error)"))
                 }
                 return .sync(id)
             case .status:
-                if let status = try? Etcron_V1_JobStatus(serializedBytes: kv.value) { entry.status = status }
+                // Our own commits come back here: skip what is already applied.
+                guard kv.modRevision > entry.statusRevision else { return .none }
+                if let status = try? Etcron_V1_JobStatus(serializedBytes: kv.value) {
+                    entry.status = status
+                    entry.statusRevision = kv.modRevision
+                }
                 return .none
             case .decision:
                 return .none
@@ -76,7 +91,7 @@ final class JobIndex: Sendable {
         let id = record.job
         return state.withLock { state -> Effect in
             guard var entry = state.jobs[id] else { return .none }
-            defer { state.jobs[id] = entry.isEmpty ? nil : entry }
+            defer { state.store(id, entry) }
             switch record {
             case .spec:
                 entry.spec = nil
@@ -117,7 +132,10 @@ final class JobIndex: Sendable {
     func committed(_ id: JobID, _ result: SyncResult, assigned: [Etcron_V1_Run], errorRevision: Int64?, revision: Int64) {
         state.withLock { state in
             guard var entry = state.jobs[id] else { return }
-            if let status = result.status { entry.status = status }
+            if let status = result.status {
+                entry.status = status
+                entry.statusRevision = max(entry.statusRevision, revision)
+            }
             for run in result.newRuns + result.updatedRuns + assigned {
                 entry.runs[run.runID] = run
                 entry.runRevisions[run.runID] = revision
@@ -128,13 +146,13 @@ final class JobIndex: Sendable {
             }
             for triggerID in result.consumedTriggers { entry.triggers[triggerID] = nil }
             if let errorRevision { entry.reportedErrorRevision = errorRevision }
-            state.jobs[id] = entry
+            state.store(id, entry)
         }
     }
 
     /// Forgets what is known about a job's runs so the next read reloads them.
     func replace(_ id: JobID, with entry: JobEntry?) {
-        state.withLock { $0.jobs[id] = entry }
+        state.withLock { $0.store(id, entry) }
     }
 
     // MARK: - Members
@@ -159,16 +177,12 @@ final class JobIndex: Sendable {
     /// Live members and their session leases.
     var members: [String: Int64] { state.withLock { $0.members } }
 
-    /// Every job with a spec.
-    var jobIDs: [JobID] { state.withLock { $0.jobs.compactMap { $0.value.spec == nil ? nil : $0.key } } }
+    /// Every job with a spec record (one that cannot be decoded included, to be reported).
+    var jobIDs: [JobID] { state.withLock { $0.jobs.compactMap { $0.value.schedule == nil ? nil : $0.key } } }
 
     /// Active runs per tenant (for quotas).
     func activeRuns(tenant: String) -> Int {
-        state.withLock { state in
-            state.jobs.reduce(0) { total, item in
-                item.key.tenant == tenant ? total + item.value.runs.values.filter(\.isActive).count : total
-            }
-        }
+        state.withLock { $0.activeByTenant[tenant] ?? 0 }
     }
 
     /// Jobs per tenant, for the gauge.

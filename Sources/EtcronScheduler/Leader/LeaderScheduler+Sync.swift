@@ -10,10 +10,12 @@ import Synchronization
 extension LeaderScheduler {
     /// Syncs one job: decide, assign, commit fenced, remember, and re-arm its timer.
     func sync(_ job: JobID) async throws {
-        guard let entry = index.entry(job), let spec = entry.spec, let compiled = entry.schedule else {
+        guard let entry = index.entry(job), let compiled = entry.schedule else {
             schedule(job, at: nil)
             return
         }
+        // An undecodable spec has no `spec`, only the problem: report it before anything
+        // that needs a spec.
         let schedule: CronSchedule
         switch compiled {
         case .success(let value):
@@ -22,7 +24,11 @@ extension LeaderScheduler {
             try await reportBadSpec(job, entry, problem)
             return
         }
-        let quota = options.tenantRunQuotas[job.tenant] ?? options.tenantRunQuota
+        guard let spec = entry.spec else {
+            self.schedule(job, at: nil)
+            return
+        }
+        let quota = quotas.withLock { $0.maxRunningRuns(forTenant: job.tenant) }
         let members = index.members
         let input = SyncInput(
             spec: spec, schedule: schedule, specRevision: entry.specRevision, status: entry.status,
@@ -81,7 +87,7 @@ extension LeaderScheduler {
     private func reportBadSpec(_ job: JobID, _ entry: JobEntry, _ problem: JobSpecProblem) async throws {
         schedule(job, at: nil)
         guard entry.reportedErrorRevision != entry.specRevision else { return }
-        metrics.corruptRecords.increment()
+        metrics.corruptRecord("spec")
         logger.error("job cannot be scheduled; skipped", metadata: ["job": "\(job)", "problem": "\(problem)", "revision": "\(entry.specRevision)"])
         var decision = Etcron_V1_Decision()
         decision.scheduledUnix = Int64(Date().timeIntervalSince1970)

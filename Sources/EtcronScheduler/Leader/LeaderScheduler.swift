@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Metrics
 import Synchronization
+import SwiftProtobuf
 
 /// One term of scheduling: load every job at a revision after the win, then follow the
 /// watch (never polling), keep one timer heap of next fire times, shard due jobs over the
@@ -22,6 +23,9 @@ final class LeaderScheduler: Sendable {
     let batcher: DecisionBatcher
     let metrics = SchedulerMetrics()
     let nextMember = Mutex(0)
+    let trimmer = MemoryTrimmer()
+    /// Per-tenant quotas, loaded with the jobs and followed by a watch.
+    let quotas = Mutex(QuotaBook())
 
     var client: EtcdClient { leadership.client }
     var logger: Logger { leadership.logger }
@@ -37,9 +41,12 @@ final class LeaderScheduler: Sendable {
 
     func run() async throws {
         let members = try await client.range(.prefix(keys.base.members))
-        index.setMembers(Dictionary(members.kvs.map { kv in
-            (String(kv.keyString.dropFirst(keys.base.members.count)), kv.lease)
+        index.setMembers(Dictionary(members.kvs.compactMap { kv in
+            Self.executorLease(kv).map { (String(kv.keyString.dropFirst(keys.base.members.count)), $0) }
         }, uniquingKeysWith: { _, last in last }))
+        let (book, quotaRevision, corrupt) = try await QuotaBook.load(client: client, keys: keys)
+        corrupt.forEach(reportCorruptQuota)
+        quotas.withLock { $0 = book }
         let revision = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000) { kvs in
             for kv in kvs { self.index.put(kv) }
         }
@@ -55,6 +62,7 @@ final class LeaderScheduler: Sendable {
                 defer { queue.close() }
                 group.addTask { try await self.followJobs(from: revision + 1) }
                 group.addTask { try await self.followMembers(from: members.header.revision + 1) }
+                group.addTask { try await self.followQuotas(from: quotaRevision + 1) }
                 group.addTask { await self.timerLoop() }
                 for worker in 0..<queue.workerCount {
                     group.addTask { try await self.work(worker) }
@@ -82,13 +90,32 @@ final class LeaderScheduler: Sendable {
         for try await response in client.watch(.prefix(keys.base.members), options: WatchOptions(startRevision: revision)) {
             for event in response.events {
                 let member = String(event.kv.keyString.dropFirst(keys.base.members.count))
-                let affected = index.member(member, lease: event.kind == .put ? event.kv.lease : nil)
+                let affected = index.member(member, lease: event.kind == .put ? Self.executorLease(event.kv) : nil)
                 if !affected.isEmpty {
                     logger.warning("executor left or restarted; rescheduling its runs", metadata: ["member": "\(member)", "jobs": "\(affected.count)"])
                 }
                 affected.forEach(queue.enqueue)
             }
         }
+    }
+
+    private func followQuotas(from revision: Int64) async throws {
+        for try await response in client.watch(.prefix(keys.quotas), options: WatchOptions(startRevision: revision)) {
+            for event in response.events {
+                if let corrupt = quotas.withLock({ $0.apply(event, keys: keys) }) { reportCorruptQuota(corrupt) }
+            }
+        }
+    }
+
+    private func reportCorruptQuota(_ record: CorruptRecord) {
+        metrics.corruptRecord("quota")
+        logger.error("quota record cannot be read; its tenant falls back to the default quota", metadata: ["record": "\(record)"])
+    }
+
+    /// The session lease of a member that executes runs; nil for one that does not.
+    static func executorLease(_ kv: KeyValue) -> Int64? {
+        if let record = try? Etcron_V1_Member(serializedBytes: kv.value), record.executorDisabled { return nil }
+        return kv.lease
     }
 
     // MARK: - Timer heap
@@ -118,19 +145,49 @@ final class LeaderScheduler: Sendable {
 
     // MARK: - Workers
 
+    /// Takes keys from one shard and syncs them, up to `options.commitsPerWorker` at once:
+    /// the queue never hands out a job that is still being synced, so the syncs in flight
+    /// are of different jobs, and their commits share transactions in the batcher.
     private func work(_ worker: Int) async throws {
-        while let job = await queue.next(worker: worker) {
-            do {
-                try await sync(job)
-            } catch let lost as LeadershipLost {
-                throw lost
-            } catch is CancellationError {
-                return
-            } catch {
-                metrics.syncErrors.increment()
-                logger.warning("sync failed; retrying", metadata: ["job": "\(job)", "error": "\(error)"])
-                schedule(job, at: Date().addingTimeInterval(1))
+        let queue = self.queue
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            while let item = await queue.next(worker: worker) {
+                metrics.queueLatency.record(duration: item.waited)
+                if running >= options.commitsPerWorker {
+                    try await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask {
+                    defer {
+                        queue.done(item.job)
+                        self.trimmer.synced(queueDepth: queue.depth)
+                    }
+                    do {
+                        try await self.syncRetrying(item.job)
+                    } catch {
+                        queue.close()  // ends the term: the other workers stop taking keys
+                        throw error
+                    }
+                }
             }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Syncs `job`; a failure other than lost leadership is logged and retried in a second.
+    private func syncRetrying(_ job: JobID) async throws {
+        do {
+            try await sync(job)
+        } catch let lost as LeadershipLost {
+            throw lost
+        } catch is CancellationError {
+            return
+        } catch {
+            metrics.syncErrors.increment()
+            logger.warning("sync failed; retrying", metadata: ["job": "\(job)", "error": "\(error)"])
+            schedule(job, at: Date().addingTimeInterval(1))
         }
     }
 }

@@ -6,7 +6,12 @@ struct SchedulerMetrics: Sendable {
     let queueLatency = Timer(label: "etcron_work_queue_latency_seconds")
     let decisionLag = Timer(label: "etcron_decision_lag_seconds")
     let syncErrors = Counter(label: "etcron_sync_errors_total")
-    let corruptRecords = Counter(label: "etcron_corrupt_records_total")
+
+    /// A stored record that cannot be used (`record`: spec, quota), labelled as the job
+    /// store labels the same counter.
+    func corruptRecord(_ record: String) {
+        Counter(label: "etcron_corrupt_records_total", dimensions: [("record", record)]).increment()
+    }
 
     func decision(_ kind: String, reason: String, count: Int64) {
         Counter(label: "etcron_scheduling_decisions_total", dimensions: [("decision", kind), ("reason", reason)])

@@ -7,10 +7,9 @@ public struct SchedulerWork: LeaderWork {
     public struct Options: Sendable {
         /// Sync workers; a job is always synced by the same one.
         public var workers: Int = 4
-        /// Concurrent-run limit per tenant (nil: none), and per-tenant overrides.
-        public var tenantRunQuota: Int?
-        /// Per-tenant overrides of `tenantRunQuota`.
-        public var tenantRunQuotas: [String: Int] = [:]
+        /// Syncs one worker keeps in flight (each waiting for its commit), so that many
+        /// jobs' decisions share each transaction.
+        public var commitsPerWorker: Int = 256
 
         /// Defaults.
         public init() {}

@@ -1,14 +1,59 @@
+import DequeModule
 import Synchronization
 
-/// Job keys sharded over N workers by a stable hash: one job is only ever synced by one
-/// worker at a time, duplicates collapse while a key waits, and each shard keeps FIFO order.
+/// Job keys sharded over N workers by a stable hash, with the guarantees of a controller
+/// work queue:
+/// - one job is only ever synced by one worker at a time: a key handed out stays
+///   *processing* until `done`, and an enqueue meanwhile is remembered and re-queued then;
+/// - duplicates collapse while a key waits;
+/// - tenants are served fairly: each shard keeps one FIFO per tenant and hands keys out
+///   round-robin over the tenants with waiting keys, so one tenant's 10,000 due jobs do
+///   not delay another tenant's 10.
 final class ShardedWorkQueue: Sendable {
+    /// A key handed to a worker, with how long it waited.
+    struct Item: Sendable {
+        var job: JobID
+        var waited: Duration
+    }
+
     private struct Shard {
-        var order: [JobID] = []
-        var head = 0
+        var byTenant: [String: Deque<(job: JobID, since: ContinuousClock.Instant)>] = [:]
+        var rotation: Deque<String> = []
         var queued: Set<JobID> = []
-        var waiter: CheckedContinuation<JobID?, Never>?
+        var processing: Set<JobID> = []
+        var redo: Set<JobID> = []
+        var count = 0
+        var waiter: CheckedContinuation<Item?, Never>?
         var closed = false
+
+        /// Adds `job` unless it waits already; a processing job is re-queued on `done`.
+        mutating func add(_ job: JobID, now: ContinuousClock.Instant) -> Bool {
+            guard !closed else { return false }
+            if processing.contains(job) {
+                redo.insert(job)
+                return false
+            }
+            guard queued.insert(job).inserted else { return false }
+            if byTenant[job.tenant, default: []].isEmpty { rotation.append(job.tenant) }
+            byTenant[job.tenant, default: []].append((job, now))
+            count += 1
+            return true
+        }
+
+        /// The next key, round-robin over tenants; marks it processing.
+        mutating func take(now: ContinuousClock.Instant) -> Item? {
+            guard let tenant = rotation.popFirst(), var jobs = byTenant.removeValue(forKey: tenant),
+                let (job, since) = jobs.popFirst()
+            else { return nil }
+            if !jobs.isEmpty {
+                byTenant[tenant] = jobs
+                rotation.append(tenant)
+            }
+            queued.remove(job)
+            processing.insert(job)
+            count -= 1
+            return Item(job: job, waited: now - since)
+        }
     }
 
     /// Mutex is not copyable, so each shard's lives in a box of its own.
@@ -32,52 +77,51 @@ final class ShardedWorkQueue: Sendable {
         return Int(hasher.value % UInt64(shards.count))
     }
 
-    /// Queues `job` unless it is already waiting.
+    /// Queues `job` unless it is already waiting (or, if a worker has it, once it is done).
     func enqueue(_ job: JobID) {
-        let waiter = shards[shard(of: job)].mutex.withLock { shard -> CheckedContinuation<JobID?, Never>? in
-            guard !shard.closed, !shard.queued.contains(job) else { return nil }
-            if let waiter = shard.waiter {
-                shard.waiter = nil
-                return waiter
-            }
-            shard.queued.insert(job)
-            shard.order.append(job)
-            return nil
+        let now = ContinuousClock.now
+        let handoff = shards[shard(of: job)].mutex.withLock { shard -> (CheckedContinuation<Item?, Never>, Item)? in
+            guard shard.add(job, now: now), let waiter = shard.waiter, let item = shard.take(now: now) else { return nil }
+            shard.waiter = nil
+            return (waiter, item)
         }
-        waiter?.resume(returning: job)
+        if let (waiter, item) = handoff { waiter.resume(returning: item) }
     }
 
-    /// The next job for worker `index`; nil once closed.
-    func next(worker index: Int) async -> JobID? {
+    /// The next job for worker `index`; nil once closed. The worker must call `done`.
+    func next(worker index: Int) async -> Item? {
         await withCheckedContinuation { continuation in
-            let ready = shards[index].mutex.withLock { shard -> JobID?? in
+            let ready = shards[index].mutex.withLock { shard -> Item?? in
                 if shard.closed { return .some(nil) }
-                guard shard.head < shard.order.count else {
+                guard let item = shard.take(now: .now) else {
                     shard.waiter = continuation
                     return nil
                 }
-                let job = shard.order[shard.head]
-                shard.head += 1
-                shard.queued.remove(job)
-                if shard.head > 1024, shard.head * 2 > shard.order.count {
-                    shard.order.removeFirst(shard.head)
-                    shard.head = 0
-                }
-                return .some(job)
+                return .some(item)
             }
             if let ready { continuation.resume(returning: ready) }
         }
     }
 
+    /// Ends the processing of `job`; if it was enqueued meanwhile, queues it again.
+    func done(_ job: JobID) {
+        let box = shards[shard(of: job)]
+        let again = box.mutex.withLock { shard -> Bool in
+            shard.processing.remove(job)
+            return shard.redo.remove(job) != nil
+        }
+        if again { enqueue(job) }
+    }
+
     /// Keys waiting, over all shards.
     var depth: Int {
-        shards.reduce(0) { total, box in total + box.mutex.withLock { $0.order.count - $0.head } }
+        shards.reduce(0) { total, box in total + box.mutex.withLock { $0.count } }
     }
 
     /// Wakes every worker with nil; later enqueues are dropped.
     func close() {
         for shard in shards {
-            let waiter = shard.mutex.withLock { shard -> CheckedContinuation<JobID?, Never>? in
+            let waiter = shard.mutex.withLock { shard -> CheckedContinuation<Item?, Never>? in
                 shard.closed = true
                 defer { shard.waiter = nil }
                 return shard.waiter

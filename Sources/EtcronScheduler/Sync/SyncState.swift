@@ -24,11 +24,15 @@ struct SyncState {
     var deadline: Int64 { spec.startingDeadlineSeconds }
     var maxAttempts: Int32 { max(0, spec.retry.maxRetries) + 1 }
 
-    /// The first scheduled time not yet decided is after this instant.
+    /// The first scheduled time not yet decided is after this instant: the status cursor,
+    /// but never before the job's creation. (A job deleted and created again under the
+    /// same name finds its predecessor's status; the times in between were no job's.)
     var cursor: Int64 {
-        if let status = input.status, status.decidedThroughUnix > 0 { return status.decidedThroughUnix }
-        if spec.createdAtUnixMs > 0 { return spec.createdAtUnixMs / 1000 }
-        return nowUnix - 1
+        // Neither before the job existed nor before its current schedule took effect.
+        let since = max(spec.createdAtUnixMs, spec.scheduleSinceUnixMs)
+        let created = since > 0 ? since / 1000 : nil
+        if let status = input.status, status.decidedThroughUnix > 0 { return max(status.decidedThroughUnix, created ?? 0) }
+        return created ?? nowUnix - 1
     }
 
     mutating func update(_ run: Etcron_V1_Run) {
@@ -51,20 +55,26 @@ struct SyncState {
         for var run in runs.values.sorted(by: { $0.runID < $1.runID }) where run.isActive {
             var touched = false
             let executor = run.assignedTo
+            let lease = run.executorLease
             if run.state == .running, !executorAlive(run) {
                 if run.attempts < maxAttempts, !run.stopRequested {
                     run.state = .pending
                     run.assignedTo = ""
                     run.executorLease = 0
-                    run.message = "executor \(executor) (lease \(run.executorLease)) lost during attempt \(run.attempts); retrying"
+                    run.message = "executor \(executor) (lease \(lease)) lost during attempt \(run.attempts); retrying"
                 } else {
                     run.state = .executorLost
                     run.finishedAtUnixMs = nowMs
-                    run.message = "executor \(executor) (lease \(run.executorLease)) lost during attempt \(run.attempts) of \(maxAttempts)"
+                    run.message = "executor \(executor) (lease \(lease)) lost during attempt \(run.attempts) of \(maxAttempts)"
                 }
                 touched = true
             } else if run.state == .pending, !executor.isEmpty, !input.liveMembers.contains(executor) {
                 run.assignedTo = ""
+                if run.stopRequested {
+                    // Asked to stop (Replace) before it started: not handed to another executor.
+                    endUnstarted(&run, "\(run.message); stopped before it started (executor \(executor) was lost)")
+                    continue
+                }
                 run.message = "executor \(executor) lost before starting the run; reassigning"
                 touched = true
             }
@@ -132,6 +142,12 @@ struct SyncState {
         case .replace:
             let runID = RunID.scheduled(tenant: spec.tenant, job: spec.name, scheduledUnix: scheduled)
             for var run in active {
+                // Not handed to an executor yet (waiting itself, or no executor): it ends
+                // here and never starts, so nothing waits for it.
+                if run.state == .pending, run.assignedTo.isEmpty {
+                    endUnstarted(&run, "Replace: replaced by run \(runID) before \(run.startedAtUnixMs == 0 ? "it started" : "its retry started")")
+                    continue
+                }
                 waitsFor.append(run.runID)
                 if !run.stopRequested {
                     run.stopRequested = true
@@ -226,6 +242,14 @@ struct SyncState {
         result.updatedRuns = changed.subtracting(created).sorted().compactMap { runs[$0] }
         // New runs may have been updated after creation (none today); keep their latest form.
         result.newRuns = result.newRuns.map { runs[$0.runID] ?? $0 }
+    }
+
+    /// Ends a pending run that no executor holds as stopped: it never starts.
+    mutating func endUnstarted(_ run: inout Etcron_V1_Run, _ message: String) {
+        run.state = .stopped
+        run.finishedAtUnixMs = nowMs
+        run.message = message
+        update(run)
     }
 
     mutating func trimHistory() {

@@ -1,0 +1,47 @@
+import EtcdClient
+import EtcronProto
+import EtcronScheduler
+import Foundation
+import SwiftProtobuf
+
+/// Reads back, after the burst, what the scheduler wrote since a revision: the decisions
+/// made for one scheduled second and every record written with them. Reading afterwards
+/// (rather than watching during the burst) keeps the benchmark's own load off etcd while
+/// the scheduler is measured.
+struct SchedulerDecisionReader: Sendable {
+    struct Result: Sendable {
+        /// Decided-at minus the scheduled second, in milliseconds, one per decision.
+        var lagsMs: [Int64] = []
+        /// Invokes among them.
+        var invokes = 0
+        /// Keys written (created or changed) under the jobs prefix since the revision.
+        var writes = 0
+        /// Transactions the scheduler committed (etcd revisions) since the revision.
+        var transactions: Int64 = 0
+        /// Decisions of other seconds (there should be none).
+        var strays = 0
+    }
+
+    let client: EtcdClient
+    let keys: JobKeys
+
+    func read(since revision: Int64, scheduledUnix: Int64) async throws -> Result {
+        var result = Result()
+        let now = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000, minModRevision: revision) { kvs in
+            for kv in kvs {
+                result.writes += 1
+                guard kv.keyString.contains("/decisions/"),
+                    let decision = try? Etcron_V1_Decision(serializedBytes: kv.value)
+                else { continue }
+                guard decision.scheduledUnix == scheduledUnix else {
+                    result.strays += 1
+                    continue
+                }
+                result.lagsMs.append(decision.decidedAtUnixMs - scheduledUnix * 1000)
+                if decision.kind == .invoke { result.invokes += 1 }
+            }
+        }
+        result.transactions = now - revision + 1
+        return result
+    }
+}
