@@ -28,29 +28,29 @@ extension JobStore {
 
         var results = [JobApplyResult?](repeating: nil, count: specs.count)
         var failure: JobStoreError?
+        let write: @Sendable (Int) async -> (Int, Result<JobApplyResult, JobStoreError>) = { index in
+            do throws(JobStoreError) {
+                return (index, .success(try await self.write(specs[index], current: current[index])))
+            } catch {
+                return (index, .failure(error))
+            }
+        }
         await withTaskGroup(of: (Int, Result<JobApplyResult, JobStoreError>).self) { group in
             var next = 0
-            func start(_ index: Int) {
-                group.addTask {
-                    do throws(JobStoreError) {
-                        return (index, .success(try await write(specs[index], current: current[index])))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
             while next < min(Self.writeConcurrency, specs.count) {
-                start(next)
+                let index = next
+                group.addTask { await write(index) }
                 next += 1
             }
-            for await (index, result) in group {
+            while let (index, result) = await group.next() {
                 switch result {
                 case .success(let applied): results[index] = applied
                 case .failure(let error): failure = failure ?? error
                 }
                 // After a failure, the writes in flight finish; no new one starts.
                 if failure == nil, next < specs.count {
-                    start(next)
+                    let index = next
+                    group.addTask { await write(index) }
                     next += 1
                 }
             }
