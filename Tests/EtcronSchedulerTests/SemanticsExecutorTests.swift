@@ -40,14 +40,15 @@ extension SemanticsProcessTests {
                     $0.retry.initialBackoffMs = 100
                 },
                 SemanticsHarness.job("lost", "0 0 0 1 1 *", script: AttemptMark.script(marks, sleep: 4)))
-            // Three manual runs, spread round-robin over the two replicas: one "lost" run
-            // shares the executor of the "retried" one.
+            // Four manual runs, given round-robin to the two replicas in consecutive slots
+            // (in whatever order the leader syncs them): of the three "lost" runs, at least
+            // one shares the executor of the "retried" one.
             _ = try await h.store.trigger(tenant: tenant, name: "retried")
-            for _ in 0..<2 { _ = try await h.store.trigger(tenant: tenant, name: "lost") }
-            let running = try #require(try await h.eventually("three runs to run") { () -> [Etcron_V1_Run]? in
+            for _ in 0..<3 { _ = try await h.store.trigger(tenant: tenant, name: "lost") }
+            let running = try #require(try await h.eventually("four runs to run") { () -> [Etcron_V1_Run]? in
                 let runs = try await h.runs("retried") + h.runs("lost")
                 let started = Set(AttemptMark.read(marks).map(\.runID))
-                return runs.count == 3 && runs.allSatisfy({ $0.state == .running && started.contains($0.runID) }) ? runs : nil
+                return runs.count == 4 && runs.allSatisfy({ $0.state == .running && started.contains($0.runID) }) ? runs : nil
             })
             let retried = try #require(running.first { $0.job == "retried" })
             let victim = h.group.replica(retried.assignedTo)
