@@ -99,11 +99,5 @@ func processCPUTime() -> Duration {
 /// The process's resident set size from `/proc/self/status` (`VmRSS`), in MiB; nil where
 /// that file does not exist.
 func residentMebibytes() -> Double? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count >= 2, let kibibytes = Double(fields[1]) else { return nil }
-        return kibibytes / 1024
-    }
-    return nil
+    ProcessProbe(pid: getpid()).residentBytes().map { Double($0) / 1_048_576 }
 }

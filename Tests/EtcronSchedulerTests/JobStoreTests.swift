@@ -12,20 +12,8 @@ struct JobStoreTests {
     static let keys = JobKeys(prefix: "/etcron/")
 
     /// Starts etcd, runs `body` with a store (and the cluster, for etcdctl), always cleans up.
-    func withStore(
-        now: @escaping @Sendable () -> Date = { Date() },
-        _ body: (JobStore, EtcdCluster) async throws -> Void
-    ) async throws {
-        try await withEtcd { cluster in
-            let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
-            do {
-                try await body(JobStore(client: client, keys: Self.keys, now: now), cluster)
-            } catch {
-                await client.close()
-                throw error
-            }
-            await client.close()
-        }
+    func withStore(now: @escaping @Sendable () -> Date = { Date() }, _ body: (JobStore, EtcdCluster) async throws -> Void) async throws {
+        try await withJobStore(keys: Self.keys, now: now, body)
     }
 
     /// Every key under the jobs prefix.

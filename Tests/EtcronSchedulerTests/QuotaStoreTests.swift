@@ -13,16 +13,7 @@ struct QuotaStoreTests {
 
     /// Starts etcd, runs `body` with a store (and the cluster, for etcdctl), always cleans up.
     func withStore(now: @escaping @Sendable () -> Date = { Date() }, _ body: (JobStore, EtcdCluster) async throws -> Void) async throws {
-        try await withEtcd { cluster in
-            let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
-            do {
-                try await body(JobStore(client: client, keys: Self.keys, now: now), cluster)
-            } catch {
-                await client.close()
-                throw error
-            }
-            await client.close()
-        }
+        try await withJobStore(keys: Self.keys, now: now, body)
     }
 
     @Test("set creates, keeps limits not given, reports unchanged; get, list and delete")
