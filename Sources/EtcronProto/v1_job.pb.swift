@@ -10,7 +10,8 @@
 
 /// A job and what the leader knows about it. Stored under
 /// <prefix>jobs/<tenant>/<name>/spec (written by the API and CLI) and
-/// <prefix>jobs/<tenant>/<name>/status (written only by the leader, fenced).
+/// <prefix>status/<tenant>/<name> (written only by the leader, fenced; apart from the job's
+/// prefix so the leader's watch of jobs never carries its own writes back).
 /// Field numbers are forever: mixed versions read each other's records.
 
 #if canImport(FoundationEssentials)

@@ -8,7 +8,8 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// Decisions and runs of a job, under <prefix>jobs/<tenant>/<name>/decisions/<time> and
+/// Decisions and runs of a job, under <prefix>decisions/<tenant>/<name>/<time> (the decision
+/// log, apart from the job's live records so a new leader never loads history) and
 /// <prefix>jobs/<tenant>/<name>/runs/<run id>; a run assigned to a replica also has a
 /// pointer at <prefix>assignments/<replica id>/<run id> that its executor watches.
 

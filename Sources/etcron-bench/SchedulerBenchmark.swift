@@ -62,7 +62,9 @@ struct SchedulerBenchmark: AsyncParsableCommand {
     }
 
     private func measure(cluster: EtcdCluster, client: EtcdClient, binary: String, figures: EtcdFigures) async throws {
-        let ceiling = try await SchedulerRawCeiling(client: client).measure(puts: max(40_000, due * 4), figures: figures)
+        let raw = SchedulerRawCeiling(client: client)
+        let loop = try await raw.measure(puts: max(40_000, due * 4), width: 1, figures: figures)
+        let ceiling = try await raw.measure(puts: max(40_000, due * 4), width: 4, figures: figures)
 
         figures.progress("starting the replica")
         let replica = try await SchedulerBenchReplica.start(binary: binary, cluster: cluster, workers: workers)
@@ -131,7 +133,7 @@ struct SchedulerBenchmark: AsyncParsableCommand {
         let result = try await SchedulerDecisionReader(client: client, keys: keys).read(since: revision + 1, scheduledUnix: scheduled)
 
         SchedulerFigures(
-            jobs: jobs, due: due, result: result, ceiling: ceiling, ingest: ingest, loadCPU: loadCPU,
+            jobs: jobs, due: due, result: result, loop: loop, ceiling: ceiling, ingest: ingest, loadCPU: loadCPU,
             idleCPU: idleCPU, idleSeconds: idleSeconds, burstCPU: burstCPU, etcdCPU: etcdCPU,
             emptyRSS: emptyRSS, ingestRSS: ingestRSS, loadedRSS: loadedRSS, burstRSS: burstRSS,
             takeover: takeover, takeoverCPU: takeoverCPU

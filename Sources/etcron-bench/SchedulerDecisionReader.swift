@@ -14,7 +14,8 @@ struct SchedulerDecisionReader: Sendable {
         var lagsMs: [Int64] = []
         /// Invokes among them.
         var invokes = 0
-        /// Keys written (created or changed) under the jobs prefix since the revision.
+        /// Keys written (created or changed) under the jobs, status and decisions prefixes
+        /// since the revision.
         var writes = 0
         /// Transactions the scheduler committed (etcd revisions) since the revision.
         var transactions: Int64 = 0
@@ -28,11 +29,15 @@ struct SchedulerDecisionReader: Sendable {
     func read(since revision: Int64, scheduledUnix: Int64) async throws -> Result {
         var result = Result()
         let now = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000, minModRevision: revision) { kvs in
+            result.writes += kvs.count
+        }
+        _ = try await client.rangePaged(.prefix(keys.statuses), pageSize: 2000, revision: now, minModRevision: revision) { kvs in
+            result.writes += kvs.count
+        }
+        _ = try await client.rangePaged(.prefix(keys.decisionLog), pageSize: 2000, revision: now, minModRevision: revision) { kvs in
             for kv in kvs {
                 result.writes += 1
-                guard kv.keyString.contains("/decisions/"),
-                    let decision = try? Etcron_V1_Decision(serializedBytes: kv.value)
-                else { continue }
+                guard let decision = try? Etcron_V1_Decision(serializedBytes: kv.value) else { continue }
                 guard decision.scheduledUnix == scheduledUnix else {
                     result.strays += 1
                     continue

@@ -64,6 +64,15 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("scheduler-workers"), help: "Sync workers of the leader's work queue, 1-64 (default 4).")
     var schedulerWorkers: String?
 
+    @Option(name: .customLong("history-retention"), help: "Seconds decisions (and a deleted job's records) are kept (default 604800, 7 days).")
+    var historyRetention: String?
+
+    @Option(name: .customLong("history-gc-interval"), help: "Seconds between the leader's history garbage-collection passes (default 600).")
+    var historyGCInterval: String?
+
+    @Option(name: .customLong("job-metrics-limit"), help: "Jobs with their own metric series; others count as job=\"_other\" (default 100, 0: none).")
+    var jobMetricsLimit: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -79,6 +88,9 @@ struct ReplicaFlags: ParsableArguments {
         flags["lease-ttl"] = leaseTTL
         flags["executor"] = executor
         flags["scheduler-workers"] = schedulerWorkers
+        flags["history-retention"] = historyRetention
+        flags["history-gc-interval"] = historyGCInterval
+        flags["job-metrics-limit"] = jobMetricsLimit
         flags["log-level"] = logLevel
         flags["log-format"] = logFormat
         return flags

@@ -27,6 +27,7 @@ struct OperatorCommand: AsyncParsableCommand {
         bootstrapLogging(format: configuration.log.format, level: configuration.log.level)
         let renderMetrics = bootstrapPrometheus()
         let logger = Logger(label: "etcron.operator")
+        let jobMetrics = JobMetrics(limit: configuration.jobMetricsLimit, logger: logger)
         let client = try makeClient(configuration)
         let state = ReplicaState(replicaID: configuration.replicaID)
         let server = ReplicaHTTPServer(listen: configuration.http.listen, state: state, metrics: renderMetrics, logger: logger)
@@ -37,8 +38,8 @@ struct OperatorCommand: AsyncParsableCommand {
                 address: configuration.http.advertisedAddress(),
                 keys: ReplicaKeys(prefix: configuration.keyPrefix),
                 leaseTTL: configuration.leaseTTL,
-                leaderWork: SchedulerWork(options: schedulerOptions(configuration)),
-                sessionWork: configuration.executorEnabled ? [ExecutorWork(logger: logger)] : [],
+                leaderWork: SchedulerWork(options: schedulerOptions(configuration, jobMetrics: jobMetrics)),
+                sessionWork: configuration.executorEnabled ? [ExecutorWork(jobMetrics: jobMetrics, logger: logger)] : [],
                 executesRuns: configuration.executorEnabled),
             state: state, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -66,9 +67,12 @@ struct OperatorCommand: AsyncParsableCommand {
 }
 
 /// The scheduler's options from the configuration.
-func schedulerOptions(_ configuration: ReplicaConfiguration) -> SchedulerWork.Options {
+func schedulerOptions(_ configuration: ReplicaConfiguration, jobMetrics: JobMetrics? = nil) -> SchedulerWork.Options {
     var options = SchedulerWork.Options()
+    options.jobMetrics = jobMetrics
     options.workers = configuration.schedulerWorkers
+    options.historyRetention = .seconds(configuration.historyRetention)
+    options.historyGCInterval = .seconds(configuration.historyGCInterval)
     return options
 }
 

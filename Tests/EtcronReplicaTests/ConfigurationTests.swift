@@ -219,7 +219,7 @@ struct ConfigurationTests {
         #expect(Set(names) == [
             "etcd-endpoints", "etcd-ca-file", "etcd-cert-file", "etcd-key-file", "etcd-username", "etcd-password-file",
             "etcd-password", "key-prefix", "replica-id", "http-listen", "advertise-address", "lease-ttl", "executor",
-            "scheduler-workers", "log-level", "log-format", "config",
+            "scheduler-workers", "history-retention", "history-gc-interval", "job-metrics-limit", "log-level", "log-format", "config",
         ])
         let password = ReplicaConfiguration.settings.first { $0.name == "etcd-password" }
         #expect(password?.flag == nil)
@@ -269,6 +269,9 @@ struct PrecedenceCase: Sendable, CustomTestStringConvertible {
         .init(name: "lease-ttl", defaultValue: "10", fileValue: "20", environmentValue: "30", flagValue: "40") { String($0.leaseTTL) },
         .init(name: "executor", defaultValue: "true", fileValue: "false", environmentValue: "true", flagValue: "false") { String($0.executorEnabled) },
         .init(name: "scheduler-workers", defaultValue: "4", fileValue: "2", environmentValue: "8", flagValue: "16") { String($0.schedulerWorkers) },
+        .init(name: "history-retention", defaultValue: "604800", fileValue: "3600", environmentValue: "60", flagValue: "5") { String($0.historyRetention) },
+        .init(name: "history-gc-interval", defaultValue: "600", fileValue: "60", environmentValue: "30", flagValue: "1") { String($0.historyGCInterval) },
+        .init(name: "job-metrics-limit", defaultValue: "100", fileValue: "0", environmentValue: "1000", flagValue: "7") { String($0.jobMetricsLimit) },
         .init(name: "key-prefix", defaultValue: "/etcron/", fileValue: "/file/", environmentValue: "/env/", flagValue: "/flag/") { $0.keyPrefix },
         .init(name: "replica-id", defaultValue: "replica-test", fileValue: "file-1", environmentValue: "env-1", flagValue: "flag-1") { $0.replicaID },
         .init(name: "http-listen", defaultValue: "0.0.0.0:8080", fileValue: "127.0.0.1:1", environmentValue: "127.0.0.1:2", flagValue: "127.0.0.1:0") {
@@ -328,6 +331,9 @@ struct BadValue: Sendable, CustomTestStringConvertible {
         .init(flags: ["executor": "maybe"], setting: "executor", reason: #""maybe" is not a boolean (true or false)"#),
         .init(flags: ["scheduler-workers": "0"], setting: "scheduler-workers", reason: "0 is outside 1-64"),
         .init(flags: ["scheduler-workers": "65"], setting: "scheduler-workers", reason: "65 is outside 1-64"),
+        .init(flags: ["history-retention": "0"], setting: "history-retention", reason: "0 is outside 1-315360000"),
+        .init(flags: ["history-gc-interval": "86401"], setting: "history-gc-interval", reason: "86401 is outside 1-86400"),
+        .init(flags: ["job-metrics-limit": "-1"], setting: "job-metrics-limit", reason: "-1 is outside 0-100000"),
         .init(flags: ["log-level": "verbose"], setting: "log-level", reason: #""verbose" is not one of trace, debug, info, notice, warning, error, critical"#),
         .init(flags: ["log-format": "xml"], setting: "log-format", reason: #""xml" is not one of text, json"#),
         .init(flags: ["etcd-endpoint": "a:1"], setting: "etcd-endpoint", reason: "unknown setting (did you mean etcd-endpoints?)"),

@@ -1,6 +1,7 @@
 import EtcdClient
 import EtcdTestHarness
 import EtcronProto
+import EtcronReplica
 import EtcronScheduler
 import Foundation
 import SwiftProtobuf
@@ -16,9 +17,9 @@ struct JobStoreTests {
         try await withJobStore(keys: Self.keys, now: now, body)
     }
 
-    /// Every key under the jobs prefix.
+    /// Every key under the store's prefix.
     func allKeys(_ store: JobStore) async throws -> [String] {
-        try await store.client.rangeAll(.prefix(Self.keys.jobs), keysOnly: true).kvs.map(\.keyString)
+        try await store.client.rangeAll(.prefix(Self.keys.base.prefix), keysOnly: true).kvs.map(\.keyString)
     }
 
     @Test("apply creates, then reports unchanged, then updates; server-set fields are kept")

@@ -28,7 +28,8 @@ final class SchedulerGroup: Sendable {
         self.replicas = replicas
     }
 
-    static func start(_ cluster: EtcdCluster, replicas count: Int, leaseTTL: Int) async throws -> SchedulerGroup {
+    /// Starts `count` replicas with `arguments` added to each one's command line.
+    static func start(_ cluster: EtcdCluster, replicas count: Int, leaseTTL: Int, arguments extra: [String] = []) async throws -> SchedulerGroup {
         let binary = try EtcronExecutable.locate()
         var replicas: [Replica] = []
         for index in 1...count {
@@ -39,7 +40,7 @@ final class SchedulerGroup: Sendable {
                 arguments: [
                     "operator", "--etcd-endpoints", cluster.clientEndpoints.joined(separator: ","), "--replica-id", id,
                     "--http-listen", "127.0.0.1:\(port)", "--lease-ttl", String(leaseTTL),
-                ],
+                ] + extra,
                 logFile: cluster.rootDirectory + "/\(id).log")
             replicas.append(Replica(id: id, port: port, process: process))
         }

@@ -22,12 +22,12 @@ struct SemanticsHarness: Sendable {
     /// A directory for files the jobs' children write.
     var scratch: String { cluster.rootDirectory }
 
-    /// Starts etcd and `replicas` replicas (lease TTL 2 s), waits for a leader, runs `body`,
-    /// and stops everything, also when `body` throws (then the replicas' log tails are
-    /// printed).
-    static func run(replicas: Int, _ body: (SemanticsHarness) async throws -> Void) async throws {
+    /// Starts etcd and `replicas` replicas (lease TTL 2 s, and `arguments`), waits for a
+    /// leader, runs `body`, and stops everything, also when `body` throws (then the
+    /// replicas' log tails are printed).
+    static func run(replicas: Int, arguments: [String] = [], _ body: (SemanticsHarness) async throws -> Void) async throws {
         try await withEtcd(members: 1) { cluster in
-            let group = try await SchedulerGroup.start(cluster, replicas: replicas, leaseTTL: 2)
+            let group = try await SchedulerGroup.start(cluster, replicas: replicas, leaseTTL: 2, arguments: arguments)
             let store = JobStore(client: group.client, keys: JobKeys(ReplicaKeys(prefix: "/etcron/")))
             let harness = SemanticsHarness(cluster: cluster, group: group, store: store)
             do {

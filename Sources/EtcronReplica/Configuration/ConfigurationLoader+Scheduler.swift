@@ -4,14 +4,27 @@ extension ConfigurationLoader {
         try values.boolean(SettingName.executor)?.value ?? true
     }
 
-    /// `scheduler-workers`: 1 to 64.
-    func schedulerWorkers(_ values: SettingValues) throws(ConfigurationError) -> Int {
-        let name = SettingName.schedulerWorkers
-        guard let (count, origin) = try values.integer(name) else { return ReplicaConfiguration.Defaults.schedulerWorkers }
-        let range = ReplicaConfiguration.Defaults.schedulerWorkersRange
-        guard range.contains(count) else {
-            throw ConfigurationError(setting: name, reason: "\(count) is outside \(range.lowerBound)-\(range.upperBound)", origin: origin)
+    /// `scheduler-workers`, `history-retention`, `history-gc-interval`, `job-metrics-limit`.
+    func loadSchedulerSettings(_ values: SettingValues, into configuration: inout ReplicaConfiguration) throws(ConfigurationError) {
+        typealias Defaults = ReplicaConfiguration.Defaults
+        configuration.schedulerWorkers = Int(try boundedInteger(
+            values, SettingName.schedulerWorkers, Int64(Defaults.schedulerWorkers), Defaults.schedulerWorkersRange))
+        configuration.historyRetention = try boundedInteger(
+            values, SettingName.historyRetention, Defaults.historyRetention, Defaults.historyRetentionRange)
+        configuration.historyGCInterval = try boundedInteger(
+            values, SettingName.historyGCInterval, Defaults.historyGCInterval, Defaults.historyGCIntervalRange)
+        configuration.jobMetricsLimit = Int(try boundedInteger(
+            values, SettingName.jobMetricsLimit, Int64(Defaults.jobMetricsLimit), Defaults.jobMetricsLimitRange))
+    }
+
+    /// An integer setting within `range`; `fallback` when it is not set.
+    func boundedInteger(
+        _ values: SettingValues, _ name: String, _ fallback: Int64, _ range: ClosedRange<Int64>
+    ) throws(ConfigurationError) -> Int64 {
+        guard let (value, origin) = try values.integer(name) else { return fallback }
+        guard range.contains(value) else {
+            throw ConfigurationError(setting: name, reason: "\(value) is outside \(range.lowerBound)-\(range.upperBound)", origin: origin)
         }
-        return Int(count)
+        return value
     }
 }

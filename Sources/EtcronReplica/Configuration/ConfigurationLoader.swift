@@ -35,7 +35,7 @@ struct ConfigurationLoader {
         configuration.http.advertiseAddress = try advertiseAddress(values)
         configuration.leaseTTL = try leaseTTL(values)
         configuration.executorEnabled = try executorEnabled(values)
-        configuration.schedulerWorkers = try schedulerWorkers(values)
+        try loadSchedulerSettings(values, into: &configuration)
         configuration.log.level = try logLevel(values)
         configuration.log.format = try logFormat(values)
         return configuration

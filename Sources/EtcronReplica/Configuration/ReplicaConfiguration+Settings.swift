@@ -92,6 +92,24 @@ extension ReplicaConfiguration {
             defaultDescription: String(Defaults.schedulerWorkers)
         ),
         SettingDescription(
+            name: SettingName.historyRetention,
+            help: "Seconds decisions are kept, and a deleted job's records after its last activity (1-315360000); the leader deletes older ones.",
+            valueName: "seconds",
+            defaultDescription: String(Defaults.historyRetention)
+        ),
+        SettingDescription(
+            name: SettingName.historyGCInterval,
+            help: "Seconds between the leader's garbage-collection passes over history (1-86400).",
+            valueName: "seconds",
+            defaultDescription: String(Defaults.historyGCInterval)
+        ),
+        SettingDescription(
+            name: SettingName.jobMetricsLimit,
+            help: "Jobs that get their own metric series (labels tenant and job), first come first served; the rest are counted under job=\"_other\" (0-100000, 0: none).",
+            valueName: "count",
+            defaultDescription: String(Defaults.jobMetricsLimit)
+        ),
+        SettingDescription(
             name: SettingName.logLevel,
             help: "Lowest log level written: trace, debug, info, notice, warning, error or critical.",
             valueName: "level",

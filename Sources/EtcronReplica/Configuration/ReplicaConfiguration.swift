@@ -71,6 +71,12 @@ public struct ReplicaConfiguration: Sendable, Hashable {
         static let leaseTTLRange: ClosedRange<Int64> = 1...3600
         static let schedulerWorkers = 4
         static let schedulerWorkersRange: ClosedRange<Int64> = 1...64
+        static let historyRetention: Int64 = 7 * 24 * 3600
+        static let historyRetentionRange: ClosedRange<Int64> = 1...315_360_000
+        static let historyGCInterval: Int64 = 600
+        static let historyGCIntervalRange: ClosedRange<Int64> = 1...86_400
+        static let jobMetricsLimit = 100
+        static let jobMetricsLimitRange: ClosedRange<Int64> = 0...100_000
         static let logLevel: Logger.Level = .info
         static let logFormat: LogFormat = .text
     }
@@ -89,6 +95,12 @@ public struct ReplicaConfiguration: Sendable, Hashable {
     public var executorEnabled = true
     /// Sync workers of the leader's work queue (`scheduler-workers`).
     public var schedulerWorkers = Defaults.schedulerWorkers
+    /// Seconds decisions (and a deleted job's records) are kept (`history-retention`).
+    public var historyRetention = Defaults.historyRetention
+    /// Seconds between garbage-collection passes (`history-gc-interval`).
+    public var historyGCInterval = Defaults.historyGCInterval
+    /// Jobs with their own metric series (`job-metrics-limit`).
+    public var jobMetricsLimit = Defaults.jobMetricsLimit
     /// Logging settings.
     public var log = Log()
     /// The YAML file the configuration was read from (`config`), if any.

@@ -15,10 +15,13 @@ public struct ExecutorWork: SessionWork {
     public var stopGrace: Duration
     let logger: Logger
     let metrics = RunMetrics()
+    /// Per-job series (behind their cardinality guard); nil for none.
+    let jobMetrics: JobMetrics?
 
     /// An executor.
-    public init(stopGrace: Duration = .seconds(10), logger: Logger = Logger(label: "etcron.executor")) {
+    public init(stopGrace: Duration = .seconds(10), jobMetrics: JobMetrics? = nil, logger: Logger = Logger(label: "etcron.executor")) {
         self.stopGrace = stopGrace
+        self.jobMetrics = jobMetrics
         self.logger = logger
     }
 
@@ -86,7 +89,9 @@ public struct ExecutorWork: SessionWork {
             let finished = try await recorder.update(extra: [.delete(.key(pointer.keyString))]) { run in
                 outcome.apply(to: &run)
             }
-            if !finished {
+            if finished {
+                jobMetrics?.runFinished(JobID(tenant: run.tenant, name: run.job), result: outcome.result, at: outcome.finishedAt)
+            } else {
                 logger.warning("run result not recorded: the run is no longer this executor's (declared lost?)")
             }
         } catch {

@@ -1,7 +1,15 @@
 import EtcronReplica
 
-/// Where jobs and their records live in etcd. Records of one job share the key prefix
-/// `<prefix>jobs/<tenant>/<name>/`, so one range read or one watch serves a job.
+/// Where jobs and their records live in etcd.
+///
+/// - The records others write and the leader must react to (spec, runs, manual triggers)
+///   share the job's key prefix `<prefix>jobs/<tenant>/<name>/`, so one range read or one
+///   watch serves a job.
+/// - The records only the leader writes have prefixes of their own, so the leader's watch
+///   never carries its own writes back to it: the status `<prefix>status/<tenant>/<name>`
+///   (read once by a new leader) and the decision log
+///   `<prefix>decisions/<tenant>/<name>/<time>`, which grows with every scheduled time
+///   until garbage collection and which a new leader never reads.
 public struct JobKeys: Sendable, Hashable {
     /// The replica group's keys (the common prefix).
     public let base: ReplicaKeys
@@ -19,10 +27,14 @@ public struct JobKeys: Sendable, Hashable {
     public func job(_ tenant: String, _ name: String) -> String { jobs + tenant + "/" + name + "/" }
     /// The job's spec.
     public func spec(_ tenant: String, _ name: String) -> String { job(tenant, name) + "spec" }
+    /// Every job's status.
+    public var statuses: String { base.prefix + "status/" }
     /// The job's status (leader-written).
-    public func status(_ tenant: String, _ name: String) -> String { job(tenant, name) + "status" }
+    public func status(_ tenant: String, _ name: String) -> String { statuses + tenant + "/" + name }
+    /// Every job's decision log.
+    public var decisionLog: String { base.prefix + "decisions/" }
     /// The job's decisions, keyed by scheduled time.
-    public func decisions(_ tenant: String, _ name: String) -> String { job(tenant, name) + "decisions/" }
+    public func decisions(_ tenant: String, _ name: String) -> String { decisionLog + tenant + "/" + name + "/" }
     /// One decision: the key sorts by time (12-digit zero-padded unix seconds).
     public func decision(_ tenant: String, _ name: String, scheduledUnix: Int64) -> String {
         decisions(tenant, name) + Self.paddedTime(scheduledUnix)

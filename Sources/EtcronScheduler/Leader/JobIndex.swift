@@ -33,7 +33,7 @@ final class JobIndex: Sendable {
 
     /// What a stored change means for scheduling.
     enum Effect {
-        /// Nothing to do (our own write coming back, a decision record).
+        /// Nothing to do (our own write coming back).
         case none
         /// The job must be synced.
         case sync(JobID)
@@ -42,7 +42,7 @@ final class JobIndex: Sendable {
     /// Applies a key-value read or a put event.
     @discardableResult
     func put(_ kv: KeyValue) -> Effect {
-        guard let record = JobRecordKey(kv.keyString, jobsPrefix: keys.jobs) else { return .none }
+        guard let record = JobRecordKey(kv.keyString, keys: keys) else { return .none }
         let id = record.job
         return state.withLock { state -> Effect in
             var entry = state.jobs[id] ?? JobEntry()
@@ -68,12 +68,10 @@ final class JobIndex: Sendable {
                     entry.statusRevision = kv.modRevision
                 }
                 return .none
-            case .decision:
-                return .none
             case .run(_, let runID):
                 if let known = entry.runRevisions[runID], known >= kv.modRevision { return .none }
                 guard let run = try? Etcron_V1_Run(serializedBytes: kv.value) else { return .none }
-                entry.runs[runID] = run
+                entry.runs[runID] = run.indexed
                 entry.runRevisions[runID] = kv.modRevision
                 return .sync(id)
             case .trigger(_, let triggerID):
@@ -87,7 +85,7 @@ final class JobIndex: Sendable {
     /// Applies a delete event.
     @discardableResult
     func delete(_ key: String) -> Effect {
-        guard let record = JobRecordKey(key, jobsPrefix: keys.jobs) else { return .none }
+        guard let record = JobRecordKey(key, keys: keys) else { return .none }
         let id = record.job
         return state.withLock { state -> Effect in
             guard var entry = state.jobs[id] else { return .none }
@@ -104,7 +102,10 @@ final class JobIndex: Sendable {
             case .trigger(_, let triggerID):
                 entry.triggers[triggerID] = nil
                 return .none
-            case .status, .decision:
+            case .status:
+                // Garbage collection of a deleted job; what is left of it is forgotten.
+                entry.status = nil
+                entry.statusRevision = 0
                 return .none
             }
         }
@@ -137,7 +138,7 @@ final class JobIndex: Sendable {
                 entry.statusRevision = max(entry.statusRevision, revision)
             }
             for run in result.newRuns + result.updatedRuns + assigned {
-                entry.runs[run.runID] = run
+                entry.runs[run.runID] = run.indexed
                 entry.runRevisions[run.runID] = revision
             }
             for runID in result.deletedRuns {
@@ -146,6 +147,16 @@ final class JobIndex: Sendable {
             }
             for triggerID in result.consumedTriggers { entry.triggers[triggerID] = nil }
             if let errorRevision { entry.reportedErrorRevision = errorRevision }
+            state.store(id, entry)
+        }
+    }
+
+    /// Forgets a job's status (garbage collection deleted it).
+    func forgetStatus(_ id: JobID) {
+        state.withLock { state in
+            guard var entry = state.jobs[id] else { return }
+            entry.status = nil
+            entry.statusRevision = 0
             state.store(id, entry)
         }
     }
@@ -183,6 +194,20 @@ final class JobIndex: Sendable {
     /// Active runs per tenant (for quotas).
     func activeRuns(tenant: String) -> Int {
         state.withLock { $0.activeByTenant[tenant] ?? 0 }
+    }
+
+    /// What garbage collection needs of every job known (deleted ones with records left
+    /// included).
+    var historyFacts: [JobHistoryFacts] {
+        state.withLock { state in
+            state.jobs.map { id, entry in
+                let runActivity = entry.runs.values.map { max($0.finishedAtUnixMs, $0.createdAtUnixMs) / 1000 }.max() ?? 0
+                let decided = entry.status?.decidedThroughUnix ?? 0
+                return JobHistoryFacts(
+                    job: id, deleted: entry.spec == nil && entry.schedule == nil, decidedThroughUnix: decided,
+                    lastActivityUnix: max(decided, runActivity), hasActiveRuns: entry.activeRuns > 0)
+            }
+        }
     }
 
     /// Jobs per tenant, for the gauge.

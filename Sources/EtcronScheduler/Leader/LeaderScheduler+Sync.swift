@@ -43,7 +43,7 @@ extension LeaderScheduler {
             switch try await batcher.submit(item) {
             case .committed(let revision):
                 index.committed(job, result, assigned: assigned, errorRevision: nil, revision: revision)
-                record(result.decisions)
+                record(job, result.decisions)
             case .conflict:
                 try await reload(job)
                 queue.enqueue(job)
@@ -70,15 +70,14 @@ extension LeaderScheduler {
         }
     }
 
-    private func record(_ decisions: [Etcron_V1_Decision]) {
+    private func record(_ job: JobID, _ decisions: [Etcron_V1_Decision]) {
         for decision in decisions {
             let lag = Double(decision.decidedAtUnixMs) / 1000 - Double(decision.scheduledUnix)
             metrics.decisionLag.recordNanoseconds(Int64(max(0, lag) * 1e9))
-            if decision.kind == .invoke {
-                metrics.decision("invoke", reason: "", count: 1)
-            } else {
-                metrics.decision("skip", reason: decision.reason.label, count: decision.count)
-            }
+            let (kind, reason, count) = decision.kind == .invoke
+                ? ("invoke", "", Int64(1)) : ("skip", decision.reason.label, decision.count)
+            metrics.decision(kind, reason: reason, count: count)
+            options.jobMetrics?.decided(job, decision: kind, reason: reason, count: count)
         }
     }
 
@@ -101,6 +100,7 @@ extension LeaderScheduler {
         if case .committed(let revision) = try await batcher.submit(item) {
             index.committed(job, SyncResult(), assigned: [], errorRevision: entry.specRevision, revision: revision)
             metrics.decision("skip", reason: "error", count: 1)
+            options.jobMetrics?.decided(job, decision: "skip", reason: "error", count: 1)
         } else {
             index.committed(job, SyncResult(), assigned: [], errorRevision: entry.specRevision, revision: 0)
         }

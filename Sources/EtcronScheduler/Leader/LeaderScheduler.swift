@@ -50,6 +50,11 @@ final class LeaderScheduler: Sendable {
         let revision = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000) { kvs in
             for kv in kvs { self.index.put(kv) }
         }
+        // Statuses are only written by leaders, so they are read once, at the same revision,
+        // and never watched.
+        try await client.rangePaged(.prefix(keys.statuses), pageSize: 2000, revision: revision) { kvs in
+            for kv in kvs { self.index.put(kv) }
+        }
         let jobs = index.jobIDs
         logger.info("scheduler loaded jobs", metadata: ["jobs": "\(jobs.count)", "revision": "\(revision)"])
         for (tenant, count) in index.jobsPerTenant { metrics.jobs(tenant: tenant, count: count) }
@@ -64,6 +69,7 @@ final class LeaderScheduler: Sendable {
                 group.addTask { try await self.followMembers(from: members.header.revision + 1) }
                 group.addTask { try await self.followQuotas(from: quotaRevision + 1) }
                 group.addTask { await self.timerLoop() }
+                group.addTask { try await self.collectHistory() }
                 for worker in 0..<queue.workerCount {
                     group.addTask { try await self.work(worker) }
                 }

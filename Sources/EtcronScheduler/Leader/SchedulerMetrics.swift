@@ -18,6 +18,14 @@ struct SchedulerMetrics: Sendable {
             .increment(by: Int64(max(1, count)))
     }
 
+    /// Jobs whose old decisions were deleted, and deleted jobs whose records were, in one
+    /// garbage-collection pass.
+    func historyCollected(trimmed: Int, purged: Int) {
+        Counter(label: "etcron_history_gc_passes_total").increment()
+        Counter(label: "etcron_history_gc_jobs_total", dimensions: [("action", "trim")]).increment(by: trimmed)
+        Counter(label: "etcron_history_gc_jobs_total", dimensions: [("action", "purge")]).increment(by: purged)
+    }
+
     func jobs(tenant: String, count: Int) {
         Gauge(label: "etcron_jobs", dimensions: [("tenant", tenant)]).record(count)
     }

@@ -10,6 +10,12 @@ public struct SchedulerWork: LeaderWork {
         /// Syncs one worker keeps in flight (each waiting for its commit), so that many
         /// jobs' decisions share each transaction.
         public var commitsPerWorker: Int = 256
+        /// How long decisions are kept, and a deleted job's records after its last activity.
+        public var historyRetention: Duration = .seconds(7 * 24 * 3600)
+        /// Time between garbage-collection passes.
+        public var historyGCInterval: Duration = .seconds(600)
+        /// Per-job decision series (behind their cardinality guard); nil for none.
+        public var jobMetrics: JobMetrics?
 
         /// Defaults.
         public init() {}

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+
+/// Per-job metric series behind a cardinality guard. A label per job would make one
+/// series per job, and a platform may have 100,000 jobs; so the first `limit` jobs this
+/// process reports on get a `job` label of their own (first come, first served, for the
+/// process's lifetime) and every other job is counted under `job="_other"`.
+/// `etcron_job_metrics_overflow_total` counts observations that fell into `_other`, and a
+/// warning is logged the first time it happens. A limit of 0 turns per-job series off.
+///
+/// - `etcron_job_decisions_total{tenant,job,decision,reason}`: the leader's decisions.
+/// - `etcron_job_runs_finished_total{tenant,job,result}`: runs this executor finished.
+/// - `etcron_job_last_success_timestamp_seconds{tenant,job}`: when this executor last
+///   finished a run of the job successfully (the gauge to alert on when a job stops
+///   succeeding).
+public final class JobMetrics: Sendable {
+    /// The `job` label of every job beyond the limit.
+    public static let overflowLabel = "_other"
+
+    /// Jobs that get a series of their own.
+    public let limit: Int
+    private let admitted = Mutex<Set<JobID>>([])
+    private let warned = Atomic<Bool>(false)
+    private let factory: (any MetricsFactory)?
+    private let logger: Logger
+
+    /// Per-job metrics for at most `limit` jobs, through `factory` (nil: the bootstrapped
+    /// `MetricsSystem`).
+    public init(limit: Int, factory: (any MetricsFactory)? = nil, logger: Logger = Logger(label: "etcron.metrics")) {
+        self.limit = max(0, limit)
+        self.factory = factory
+        self.logger = logger
+    }
+
+    private var resolvedFactory: any MetricsFactory { factory ?? MetricsSystem.factory }
+
+    /// The `job` label for `job`; nil when per-job series are off.
+    func label(_ job: JobID) -> String? {
+        guard limit > 0 else { return nil }
+        let (own, count) = admitted.withLock { set -> (Bool, Int) in
+            if set.contains(job) { return (true, set.count) }
+            guard set.count < limit else { return (false, set.count) }
+            set.insert(job)
+            return (true, set.count)
+        }
+        if own { return job.name }
+        Counter(label: "etcron_job_metrics_overflow_total", factory: resolvedFactory).increment()
+        if !warned.exchange(true, ordering: .relaxed) {
+            logger.warning("per-job metric series are at their limit; further jobs are counted under job=\"\(Self.overflowLabel)\"", metadata: [
+                "limit": "\(limit)", "jobs": "\(count)", "first-overflowing-job": "\(job)",
+            ])
+        }
+        return Self.overflowLabel
+    }
+
+    /// Counts the leader's decisions of `job` (`count` times for a skip covering a range).
+    func decided(_ job: JobID, decision: String, reason: String, count: Int64) {
+        guard let name = label(job) else { return }
+        Counter(
+            label: "etcron_job_decisions_total",
+            dimensions: [("tenant", job.tenant), ("job", name), ("decision", decision), ("reason", reason)],
+            factory: resolvedFactory
+        ).increment(by: Int64(max(1, count)))
+    }
+
+    /// Counts a run of `job` this executor finished with `result` at `finishedAt`.
+    func runFinished(_ job: JobID, result: RunResult, at finishedAt: Date) {
+        guard let name = label(job) else { return }
+        Counter(
+            label: "etcron_job_runs_finished_total",
+            dimensions: [("tenant", job.tenant), ("job", name), ("result", result.rawValue)],
+            factory: resolvedFactory
+        ).increment()
+        // `_other` mixes jobs: a last-success time would say nothing about any of them.
+        guard result == .succeeded, name != Self.overflowLabel else { return }
+        Gauge(
+            label: "etcron_job_last_success_timestamp_seconds",
+            dimensions: [("tenant", job.tenant), ("job", name)],
+            factory: resolvedFactory
+        ).record(finishedAt.timeIntervalSince1970)
+    }
+}
