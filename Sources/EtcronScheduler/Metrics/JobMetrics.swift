@@ -24,13 +24,15 @@ public final class JobMetrics: Sendable {
     private let admitted = Mutex<Set<JobID>>([])
     private let warned = Atomic<Bool>(false)
     private let factory: (any MetricsFactory)?
+    private let overflow: Counter
     private let logger: Logger
 
-    /// Per-job metrics for at most `limit` jobs, through `factory` (nil: the bootstrapped
-    /// `MetricsSystem`).
+    /// Per-job metrics for at most `limit` jobs, through `factory` (nil: the `MetricsSystem`,
+    /// which must be bootstrapped first).
     public init(limit: Int, factory: (any MetricsFactory)? = nil, logger: Logger = Logger(label: "etcron.metrics")) {
         self.limit = max(0, limit)
         self.factory = factory
+        overflow = Counter(label: "etcron_job_metrics_overflow_total", factory: factory ?? MetricsSystem.factory)
         self.logger = logger
     }
 
@@ -46,7 +48,7 @@ public final class JobMetrics: Sendable {
             return (true, set.count)
         }
         if own { return job.name }
-        Counter(label: "etcron_job_metrics_overflow_total", factory: resolvedFactory).increment()
+        overflow.increment()
         if !warned.exchange(true, ordering: .relaxed) {
             logger.warning("per-job metric series are at their limit; further jobs are counted under job=\"\(Self.overflowLabel)\"", metadata: [
                 "limit": "\(limit)", "jobs": "\(count)", "first-overflowing-job": "\(job)",
