@@ -15,6 +15,15 @@ final class JobIndex: Sendable {
         /// Active runs per tenant, kept current by `store` (quotas read it on every sync).
         var activeByTenant: [String: Int] = [:]
 
+        /// Takes `id`'s entry out, so that changing it does not copy its storage (see
+        /// `JobEntry`); `store` puts it back.
+        mutating func take(_ id: JobID) -> JobEntry? {
+            guard let entry = jobs.removeValue(forKey: id) else { return nil }
+            let active = entry.activeRuns
+            if active != 0 { activeByTenant[id.tenant, default: 0] -= active }
+            return entry
+        }
+
         /// Stores `entry` for `id` (nil or empty: forgets the job), keeping the counts.
         mutating func store(_ id: JobID, _ entry: JobEntry?) {
             let before = jobs[id]?.activeRuns ?? 0
@@ -45,7 +54,7 @@ final class JobIndex: Sendable {
         guard let record = JobRecordKey(kv.keyString, keys: keys) else { return .none }
         let id = record.job
         return state.withLock { state -> Effect in
-            var entry = state.jobs[id] ?? JobEntry()
+            var entry = state.take(id) ?? JobEntry()
             defer { state.store(id, entry) }
             switch record {
             case .spec:
@@ -54,7 +63,7 @@ final class JobIndex: Sendable {
                 do {
                     let spec = try Etcron_V1_JobSpec(serializedBytes: kv.value)
                     entry.schedule = Self.compile(spec, id: id)
-                    entry.spec = spec.schedulingFields
+                    entry.spec = SchedulingSpec(spec)
                 } catch {
                     entry.spec = nil
                     entry.schedule = .failure(JobSpecProblem(message: "the stored spec cannot be decoded: \(error)"))
@@ -88,7 +97,7 @@ final class JobIndex: Sendable {
         guard let record = JobRecordKey(key, keys: keys) else { return .none }
         let id = record.job
         return state.withLock { state -> Effect in
-            guard var entry = state.jobs[id] else { return .none }
+            guard var entry = state.take(id) else { return .none }
             defer { state.store(id, entry) }
             switch record {
             case .spec:
@@ -132,7 +141,7 @@ final class JobIndex: Sendable {
     /// Records what a worker committed at `revision`, so its echo from the watch is ignored.
     func committed(_ id: JobID, _ result: SyncResult, assigned: [Etcron_V1_Run], errorRevision: Int64?, revision: Int64) {
         state.withLock { state in
-            guard var entry = state.jobs[id] else { return }
+            guard var entry = state.take(id) else { return }
             if let status = result.status {
                 entry.status = status
                 entry.statusRevision = max(entry.statusRevision, revision)
@@ -154,7 +163,7 @@ final class JobIndex: Sendable {
     /// Forgets a job's status (garbage collection deleted it).
     func forgetStatus(_ id: JobID) {
         state.withLock { state in
-            guard var entry = state.jobs[id] else { return }
+            guard var entry = state.take(id) else { return }
             entry.status = nil
             entry.statusRevision = 0
             state.store(id, entry)

@@ -1,20 +1,46 @@
 import EtcronProto
 
-extension Etcron_V1_JobSpec {
-    /// Only what `JobSync.sync` reads (the schedule itself is kept compiled): the leader
-    /// holds every job in memory, so the target, labels, description and owner (often
-    /// the bulk of a spec) stay in etcd, where the executor reads them at claim time.
-    var schedulingFields: Etcron_V1_JobSpec {
-        var kept = Etcron_V1_JobSpec()
-        kept.tenant = tenant
-        kept.name = name
-        kept.concurrencyPolicy = concurrencyPolicy
-        kept.startingDeadlineSeconds = startingDeadlineSeconds
-        kept.suspend = suspend
-        if hasRetry { kept.retry = retry }
-        if hasHistory { kept.history = history }
-        kept.createdAtUnixMs = createdAtUnixMs
-        kept.scheduleSinceUnixMs = scheduleSinceUnixMs
-        return kept
+/// Only what `JobSync.sync` reads of a spec (the schedule itself is kept compiled), in a
+/// few inline bytes: the leader holds every job in memory, so the target, labels,
+/// description and owner (often the bulk of a spec) stay in etcd, where the executor reads
+/// them at claim time, and even a protobuf message's storage (hundreds of bytes a job) is
+/// made only for the duration of a sync.
+struct SchedulingSpec: Sendable, Hashable {
+    var concurrencyPolicy: Etcron_V1_ConcurrencyPolicy
+    var startingDeadlineSeconds: Int64
+    var suspend: Bool
+    var maxRetries: Int32
+    var historySucceeded: Int32
+    var historyFailed: Int32
+    var createdAtUnixMs: Int64
+    var scheduleSinceUnixMs: Int64
+
+    init(_ spec: Etcron_V1_JobSpec) {
+        concurrencyPolicy = spec.concurrencyPolicy
+        startingDeadlineSeconds = spec.startingDeadlineSeconds
+        suspend = spec.suspend
+        maxRetries = spec.retry.maxRetries
+        historySucceeded = spec.history.succeeded
+        historyFailed = spec.history.failed
+        createdAtUnixMs = spec.createdAtUnixMs
+        scheduleSinceUnixMs = spec.scheduleSinceUnixMs
+    }
+
+    /// The spec `sync` is given for job `id`.
+    func jobSpec(_ id: JobID) -> Etcron_V1_JobSpec {
+        var spec = Etcron_V1_JobSpec()
+        spec.tenant = id.tenant
+        spec.name = id.name
+        spec.concurrencyPolicy = concurrencyPolicy
+        spec.startingDeadlineSeconds = startingDeadlineSeconds
+        spec.suspend = suspend
+        if maxRetries != 0 { spec.retry.maxRetries = maxRetries }
+        if historySucceeded != 0 || historyFailed != 0 {
+            spec.history.succeeded = historySucceeded
+            spec.history.failed = historyFailed
+        }
+        spec.createdAtUnixMs = createdAtUnixMs
+        spec.scheduleSinceUnixMs = scheduleSinceUnixMs
+        return spec
     }
 }

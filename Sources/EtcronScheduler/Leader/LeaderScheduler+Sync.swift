@@ -24,7 +24,7 @@ extension LeaderScheduler {
             try await reportBadSpec(job, entry, problem)
             return
         }
-        guard let spec = entry.spec else {
+        guard let spec = entry.spec?.jobSpec(job) else {
             self.schedule(job, at: nil)
             return
         }
