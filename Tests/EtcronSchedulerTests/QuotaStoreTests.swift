@@ -84,6 +84,43 @@ struct QuotaStoreTests {
         }
     }
 
+    @Test("applies racing for a tenant's last slots never take it past its limit: the losers are refused")
+    func racingApplies() async throws {
+        try await withStore { store, _ in
+            try await store.setQuota(.tenant("race"), maxJobs: 6)
+            _ = try await store.apply([JobFixtures.spec(tenant: "race", name: "seed")])
+            var stored = 1
+            for round in 0..<3 {
+                // Eight applies at once, one of them adding two jobs, for the slots left.
+                let outcomes = await withTaskGroup(of: (Int, JobStoreError.Code?).self) { group in
+                    for writer in 0..<8 {
+                        let names = writer == 0 ? ["r\(round)-w0-a", "r\(round)-w0-b"] : ["r\(round)-w\(writer)"]
+                        group.addTask {
+                            do throws(JobStoreError) {
+                                return (try await store.apply(names.map { JobFixtures.spec(tenant: "race", name: $0) }).count, nil)
+                            } catch {
+                                return (error.applied.count, error.code)
+                            }
+                        }
+                    }
+                    return await group.reduce(into: [(Int, JobStoreError.Code?)]()) { $0.append($1) }
+                }
+                let created = outcomes.map(\.0).reduce(0, +)
+                let jobs = try await store.list(tenant: "race").jobs.count
+                #expect(jobs <= 6, "round \(round): \(jobs) jobs, limit 6")
+                #expect(jobs == stored + created, "round \(round): every job counted as created is stored")
+                #expect(outcomes.allSatisfy { $0.1 == nil || $0.1 == .quotaExceeded }, "\(outcomes)")
+                if stored < 6 { #expect(created > 0, "round \(round): someone gets the free slots") }
+                stored = jobs
+                // Free two slots for the next round.
+                for job in try await store.list(tenant: "race").jobs.prefix(2) {
+                    _ = try await store.delete(tenant: "race", name: job.id.name)
+                }
+                stored -= 2
+            }
+        }
+    }
+
     @Test("a corrupt quota record written raw is reported and counts as absent; it never fails a read or an apply")
     func corruptRecord() async throws {
         try await withStore { store, cluster in
