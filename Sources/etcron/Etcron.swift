@@ -22,6 +22,7 @@ struct Etcron: AsyncParsableCommand {
             TriggerCommand.self,
             RunsCommand.self,
             QuotaCommand.self,
+            ExecGuardCommand.self,
         ]
     )
 

@@ -39,7 +39,8 @@ struct OperatorCommand: AsyncParsableCommand {
                 keys: ReplicaKeys(prefix: configuration.keyPrefix),
                 leaseTTL: configuration.leaseTTL,
                 leaderWork: SchedulerWork(options: schedulerOptions(configuration, jobMetrics: jobMetrics)),
-                sessionWork: configuration.executorEnabled ? [ExecutorWork(jobMetrics: jobMetrics, logger: logger)] : [],
+                sessionWork: configuration.executorEnabled
+                    ? [ExecutorWork(settings: targetSettings(), jobMetrics: jobMetrics, logger: logger)] : [],
                 executesRuns: configuration.executorEnabled),
             state: state, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -67,6 +68,12 @@ struct OperatorCommand: AsyncParsableCommand {
 }
 
 /// The scheduler's options from the configuration.
+/// How this replica's executor runs targets: exec targets through `etcron exec-guard`
+/// (this very binary), so that none outlives the replica.
+func targetSettings() -> TargetRunnerSettings {
+    TargetRunnerSettings(execGuard: ExecGuard.Launcher(executable: "/proc/self/exe", prefix: ["etcron", "exec-guard"]))
+}
+
 func schedulerOptions(_ configuration: ReplicaConfiguration, jobMetrics: JobMetrics? = nil) -> SchedulerWork.Options {
     var options = SchedulerWork.Options()
     options.jobMetrics = jobMetrics

@@ -50,9 +50,11 @@ struct ExecRunner: AttemptRunner {
         let startedAt = Date()
         let child: ProcessGroupChild
         do {
+            let argv = [target.command] + target.args
+            let launcher = context.settings.execGuard
             child = try ProcessGroupChild.spawn(
-                path: path,
-                argv: [target.command] + target.args,
+                path: launcher?.executable ?? path,
+                argv: launcher?.arguments(parent: getpid(), path: path, argv: argv) ?? argv,
                 environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
                 workingDirectory: directory,
                 outputLimit: capacity,

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -46,9 +48,9 @@ enum ExecutableResolver {
     }
 
     private static func check(_ path: String) -> FileCheck {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return .missing }
-        if (info.st_mode & S_IFMT) == S_IFDIR { return .directory }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+        if isDirectory.boolValue { return .directory }
         return access(path, X_OK) == 0 ? .usable : .notExecutable
     }
 

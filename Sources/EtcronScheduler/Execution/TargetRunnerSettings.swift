@@ -13,14 +13,19 @@ public struct TargetRunnerSettings: Sendable {
     /// How long output is still read after an exec target's process exits, when
     /// something outside its process group keeps the output pipe open.
     public var outputDrainWindow: Duration
+    /// Starts exec targets through this guard, so none outlives its executor (see
+    /// ``ExecGuard``); nil starts them directly.
+    public var execGuard: ExecGuard.Launcher?
 
     /// Settings with the defaults described on each property.
     public init(
         outputLimit: Int = 64 * 1024,
         inheritedEnvironment: [String: String] = ExecEnvironment.minimal(),
         defaultWorkingDirectory: String? = nil,
-        outputDrainWindow: Duration = .milliseconds(500)
+        outputDrainWindow: Duration = .milliseconds(500),
+        execGuard: ExecGuard.Launcher? = nil
     ) {
+        self.execGuard = execGuard
         self.outputLimit = outputLimit
         self.inheritedEnvironment = inheritedEnvironment
         self.defaultWorkingDirectory = defaultWorkingDirectory

@@ -17,10 +17,16 @@ public struct ExecutorWork: SessionWork {
     let metrics = RunMetrics()
     /// Per-job series (behind their cardinality guard); nil for none.
     let jobMetrics: JobMetrics?
+    /// How targets are run (output limit, environment, the exec guard).
+    let settings: TargetRunnerSettings
 
     /// An executor.
-    public init(stopGrace: Duration = .seconds(10), jobMetrics: JobMetrics? = nil, logger: Logger = Logger(label: "etcron.executor")) {
+    public init(
+        stopGrace: Duration = .seconds(10), settings: TargetRunnerSettings = TargetRunnerSettings(), jobMetrics: JobMetrics? = nil,
+        logger: Logger = Logger(label: "etcron.executor")
+    ) {
         self.stopGrace = stopGrace
+        self.settings = settings
         self.jobMetrics = jobMetrics
         self.logger = logger
     }
@@ -64,7 +70,7 @@ public struct ExecutorWork: SessionWork {
             // the claim counted this executor's first. They count against the retry policy.
             let earlier = max(0, Int(run.attempts) - 1)
             let request = RunRequest(run: run, spec: spec, earlierAttempts: earlier, stopGrace: stopGrace)
-            let runner = TargetRunner(request, logger: logger, metrics: metrics)
+            let runner = TargetRunner(request, settings: settings, logger: logger, metrics: metrics)
             let metrics = self.metrics
             let outcome = await withTaskGroup(of: RunOutcome?.self) { group in
                 group.addTask {
