@@ -22,7 +22,6 @@ struct Etcron: AsyncParsableCommand {
             TriggerCommand.self,
             RunsCommand.self,
             QuotaCommand.self,
-            ExecGuardCommand.self,
         ]
     )
 

@@ -40,7 +40,7 @@ struct OperatorCommand: AsyncParsableCommand {
                 leaseTTL: configuration.leaseTTL,
                 leaderWork: SchedulerWork(options: schedulerOptions(configuration, jobMetrics: jobMetrics)),
                 sessionWork: configuration.executorEnabled
-                    ? [ExecutorWork(settings: targetSettings(), jobMetrics: jobMetrics, logger: logger)] : [],
+                    ? [ExecutorWork(settings: targetSettings(logger: logger), jobMetrics: jobMetrics, logger: logger)] : [],
                 executesRuns: configuration.executorEnabled),
             state: state, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -68,10 +68,14 @@ struct OperatorCommand: AsyncParsableCommand {
 }
 
 /// The scheduler's options from the configuration.
-/// How this replica's executor runs targets: exec targets through `etcron exec-guard`
-/// (this very binary), so that none outlives the replica.
-func targetSettings() -> TargetRunnerSettings {
-    TargetRunnerSettings(execGuard: ExecGuard.Launcher(executable: "/proc/self/exe", prefix: ["etcron", "exec-guard"]))
+/// How this replica's executor runs targets: exec targets through `etcron-exec-guard`
+/// (installed next to `etcron`), so that none outlives the replica.
+func targetSettings(logger: Logger) -> TargetRunnerSettings {
+    let launcher = ExecGuard.Launcher.besideThisProgram()
+    if launcher == nil {
+        logger.warning("\(ExecGuard.executableName) is not installed next to etcron: exec targets start without it, and a replica killed with SIGKILL leaves them running")
+    }
+    return TargetRunnerSettings(execGuard: launcher)
 }
 
 func schedulerOptions(_ configuration: ReplicaConfiguration, jobMetrics: JobMetrics? = nil) -> SchedulerWork.Options {

@@ -8,7 +8,7 @@ import Testing
 import Glibc
 #endif
 
-/// Exec targets started through `etcron exec-guard` (as a replica's executor starts them)
+/// Exec targets started through `etcron-exec-guard` (as a replica's executor starts them)
 /// end, time out and stop exactly as when started directly. (What the guard is for, that a
 /// SIGKILLed executor's targets die with it, is proven with real replicas in
 /// `SemanticsExecutorTests`.)
@@ -18,7 +18,8 @@ struct ExecGuardTests {
 
     init() throws {
         let etcron = try EtcronExecutable.locate()
-        settings = TargetRunnerSettings(execGuard: ExecGuard.Launcher(executable: etcron, prefix: ["etcron", "exec-guard"]))
+        let guardProgram = URL(fileURLWithPath: etcron).deletingLastPathComponent().appendingPathComponent(ExecGuard.executableName).path
+        settings = TargetRunnerSettings(execGuard: ExecGuard.Launcher(executable: guardProgram))
     }
 
     @Test("exit statuses and output come through; the child's parent is the guard")
@@ -29,7 +30,7 @@ struct ExecGuardTests {
         #expect(outcome.result == .failed)
         #expect(outcome.exitCode == 3 && outcome.signal == nil)
         #expect(outcome.message == "exit status 3")
-        #expect(RunnerFixtures.text(outcome) == "parent (etcron)\n")
+        #expect(RunnerFixtures.text(outcome) == "parent (etcron-exec-gua)\n", "comm keeps 15 characters")
     }
 
     @Test("a timeout SIGTERMs the target and the guard reports the same signal; a handled SIGTERM keeps its status")

@@ -45,7 +45,9 @@ extension JobStore {
         let key = keys.spec(id.tenant, id.name)
         let guardKey = keys.quotaGuard(id.tenant)
         var gate = initial
-        for _ in 0..<Self.maximumAttempts {
+        // Every lost race is another apply's successful create, which takes a slot: the
+        // retries end, at the latest, when the tenant is full.
+        for _ in 0..<(Self.maximumAttempts + max(0, initial.limit - initial.jobs)) {
             guard gate.jobs + 1 <= gate.limit else {
                 throw JobStoreError(
                     .quotaExceeded,
