@@ -67,7 +67,7 @@ let package = Package(
         // Starts real etcd processes (single member or a cluster) for tests and `etcron dev`.
         .target(
             name: "EtcdTestHarness",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["SpawnSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Pure cron math: no I/O, no clock reads.
@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "EtcronScheduler",
             dependencies: [
-                "EtcdClient", "EtcronProto", "CronSchedule", "EtcronReplica",
+                "EtcdClient", "EtcronProto", "CronSchedule", "EtcronReplica", "SpawnSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -121,8 +121,11 @@ let package = Package(
         // Glibc only: it starts once per exec run, so it must start in a millisecond.
         .executableTarget(
             name: "etcron-exec-guard",
+            dependencies: ["SpawnSupport"],
             swiftSettings: swiftSettings
         ),
+        // posix_spawn from a clean slate (Glibc only), for the executor, the guard and tests.
+        .target(name: "SpawnSupport", swiftSettings: swiftSettings),
         .executableTarget(
             name: "etcron-bench",
             dependencies: [

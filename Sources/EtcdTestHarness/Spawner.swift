@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SpawnSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -82,29 +83,14 @@ enum Spawner {
             _ = directory.withCString { addChdir(&actions, $0) }
         }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
         // Start from a clean slate: ignored or blocked signals are inherited across exec,
         // and a child that ignores SIGTERM would make signal tests meaningless.
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        sigdelset(&allSignals, SIGKILL)
-        sigdelset(&allSignals, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var pid: pid_t = 0
-        let result = withCStringArray(argv) { argvPointer in
-            withCStringArray(environment) { environmentPointer in
-                posix_spawn(&pid, path, &actions, &attributes, argvPointer, environmentPointer)
-            }
-        }
-        guard result == 0 else {
-            throw HarnessError(.spawnFailed, "posix_spawn \(request.executable) failed: \(String(cString: strerror(result)))")
+        let pid: pid_t
+        switch CleanSpawn.spawn(path: path, argv: argv, environment: environment, actions: &actions, newProcessGroup: false) {
+        case .success(let spawned):
+            pid = spawned
+        case .failure(let error):
+            throw HarnessError(.spawnFailed, "posix_spawn \(request.executable) failed: \(String(cString: strerror(error.number)))")
         }
         ProcessRegistry.register(pid)
         return pid
@@ -130,17 +116,6 @@ private enum SpawnExtensions {
         guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, name) else { return nil }
         return unsafeBitCast(address, to: Function.self)
     }
-}
-
-/// Runs `body` with a NULL-terminated C array of copies of `strings`.
-private func withCStringArray<Value>(
-    _ strings: [String],
-    _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Value
-) -> Value {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { pointers.forEach { free($0) } }
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
 /// The one thread every child is spawned from; see `Spawner` for why it must not exit.

@@ -14,6 +14,8 @@
 //   it would have seen without it.
 //
 // It imports only Glibc, so it starts in about a millisecond.
+import SpawnSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,23 +53,11 @@ if let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, "prctl") {
 // The executor may have died before the signal was armed.
 if getppid() != parent { kill(0, SIGKILL) }
 
-var attributes = posix_spawnattr_t()
-posix_spawnattr_init(&attributes)
-var noSignals = sigset_t()
-sigemptyset(&noSignals)
-posix_spawnattr_setsigmask(&attributes, &noSignals)
-var allSignals = sigset_t()
-sigfillset(&allSignals)
-sigdelset(&allSignals, SIGKILL)
-sigdelset(&allSignals, SIGSTOP)
-posix_spawnattr_setsigdefault(&attributes, &allSignals)
-posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-var pointers: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-var child: pid_t = 0
-let spawned = pointers.withUnsafeMutableBufferPointer { buffer in
-    posix_spawn(&child, path, nil, &attributes, buffer.baseAddress!, environ)
+let child: pid_t
+switch CleanSpawn.spawn(path: path, argv: argv, environment: nil, actions: nil, newProcessGroup: false) {
+case .success(let pid): child = pid
+case .failure(let error): fail("cannot start \(path): \(String(cString: strerror(error.number)))")
 }
-guard spawned == 0 else { fail("cannot start \(path): \(String(cString: strerror(spawned)))") }
 
 var status: Int32 = 0
 var reaped: pid_t

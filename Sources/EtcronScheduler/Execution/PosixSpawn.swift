@@ -1,4 +1,5 @@
 import Foundation
+import SpawnSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -46,32 +47,10 @@ enum PosixSpawn {
         result = workingDirectory.withCString { changeDirectory(&actions, $0) }
         guard result == 0 else { throw Failure(errno: result, what: "change directory") }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        sigdelset(&allSignals, SIGKILL)
-        sigdelset(&allSignals, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        // pgroup 0: the child becomes the leader of a new group whose id is its pid, so
-        // the whole tree it starts can be signalled with kill(-pid, ...).
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        )
-
-        var pid: pid_t = 0
-        result = withCStringArray(argv) { argvPointer in
-            withCStringArray(environment) { environmentPointer in
-                posix_spawn(&pid, path, &actions, &attributes, argvPointer, environmentPointer)
-            }
+        switch CleanSpawn.spawn(path: path, argv: argv, environment: environment, actions: &actions, newProcessGroup: true) {
+        case .success(let pid): return pid
+        case .failure(let error): throw Failure(errno: error.number, what: "posix_spawn")
         }
-        guard result == 0 else { throw Failure(errno: result, what: "posix_spawn") }
-        return pid
     }
 
     /// A pipe whose two ends are close-on-exec, so that no child spawned concurrently by
@@ -108,13 +87,3 @@ private enum SpawnExtensions {
     }
 }
 
-/// Runs `body` with a NULL-terminated C array of copies of `strings`.
-private func withCStringArray<Value>(
-    _ strings: [String],
-    _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Value
-) -> Value {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { pointers.forEach { free($0) } }
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-}
