@@ -128,7 +128,8 @@ extension JobStore {
         let id = JobID(tenant: spec.tenant, name: spec.name)
         let key = keys.spec(id.tenant, id.name)
         var current = initial
-        for _ in 0..<Self.maximumAttempts {
+        for attempt in 0..<Self.maximumAttempts {
+            await Self.backOff(attempt: attempt)
             let stored = current.flatMap { try? decodeSpec($0, id).get() }
             let desired = desiredSpec(spec, stored: stored?.spec)
             if let current, let stored, stored.spec == desired {

@@ -47,7 +47,8 @@ extension JobStore {
         var gate = initial
         // Every lost race is another apply's successful create, which takes a slot: the
         // retries end, at the latest, when the tenant is full.
-        for _ in 0..<(Self.maximumAttempts + max(0, initial.limit - initial.jobs)) {
+        for attempt in 0..<(Self.maximumAttempts + max(0, initial.limit - initial.jobs)) {
+            await Self.backOff(attempt: min(attempt, 3))
             guard gate.jobs + 1 <= gate.limit else {
                 throw JobStoreError(
                     .quotaExceeded,

@@ -35,7 +35,17 @@ public struct JobStore: Sendable {
     /// Keys per page of a keys-only scan.
     static let scanPage: Int64 = 5000
     /// Read-modify-write attempts before giving up with ``JobStoreError/Code/conflict``.
-    static let maximumAttempts = 5
+    /// Every lost race is another writer's success, so this only ends a write that keeps
+    /// losing to a crowd; between attempts, `backOff` spreads the crowd out.
+    static let maximumAttempts = 16
+
+    /// Waits a little (random, growing with `attempt`, at most about 64 ms) before the
+    /// next attempt of a write that lost a race.
+    static func backOff(attempt: Int) async {
+        guard attempt > 0 else { return }
+        let ceiling = 1 << min(attempt, 6)
+        try? await Task.sleep(for: .milliseconds(Int.random(in: 0...ceiling)))
+    }
 
     /// A store over `client` with keys under `keys`' prefix.
     /// - Parameter now: the clock for `created_at_unix_ms`, `@every` anchors and trigger IDs.
