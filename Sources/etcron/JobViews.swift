@@ -127,13 +127,9 @@ extension Etcron_V1_SkipReason {
     /// The reason as in metrics: `concurrencyPolicy`, `missedDeadline`...
     var name: String {
         switch self {
-        case .concurrencyPolicy: "concurrencyPolicy"
-        case .missedDeadline: "missedDeadline"
-        case .suspended: "suspended"
-        case .error: "error"
-        case .quota: "quota"
         case .unspecified: "unspecified"
         case .UNRECOGNIZED(let value): "unknown(\(value))"
+        default: label
         }
     }
 }

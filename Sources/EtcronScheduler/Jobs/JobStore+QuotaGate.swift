@@ -47,7 +47,8 @@ extension JobStore {
         var gate = initial
         // Every lost race is another apply's successful create, which takes a slot: the
         // retries end, at the latest, when the tenant is full.
-        for attempt in 0..<(Self.maximumAttempts + max(0, initial.limit - initial.jobs)) {
+        let attempts = Self.maximumAttempts + max(0, initial.limit - initial.jobs)
+        for attempt in 0..<attempts {
             await Self.backOff(attempt: min(attempt, 3))
             guard gate.jobs + 1 <= gate.limit else {
                 throw JobStoreError(
@@ -82,6 +83,6 @@ extension JobStore {
             }
             gate = try await quotaGate(tenant: gate.tenant, limit: gate.limit)
         }
-        throw JobStoreError(.conflict, "tenant \(id.tenant) kept changing while \(id) was being created (\(Self.maximumAttempts) attempts); try again")
+        throw JobStoreError(.conflict, "tenant \(id.tenant) kept changing while \(id) was being created (\(attempts) attempts); try again")
     }
 }

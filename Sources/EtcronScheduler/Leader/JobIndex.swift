@@ -112,7 +112,8 @@ final class JobIndex: Sendable {
                 entry.triggers[triggerID] = nil
                 return .none
             case .status:
-                // Garbage collection of a deleted job; what is left of it is forgotten.
+                // Garbage collection of a deleted job (statuses are not watched: the
+                // collector applies its own delete); what is left of it is forgotten.
                 entry.status = nil
                 entry.statusRevision = 0
                 return .none
@@ -156,16 +157,6 @@ final class JobIndex: Sendable {
             }
             for triggerID in result.consumedTriggers { entry.triggers[triggerID] = nil }
             if let errorRevision { entry.reportedErrorRevision = errorRevision }
-            state.store(id, entry)
-        }
-    }
-
-    /// Forgets a job's status (garbage collection deleted it).
-    func forgetStatus(_ id: JobID) {
-        state.withLock { state in
-            guard var entry = state.take(id) else { return }
-            entry.status = nil
-            entry.statusRevision = 0
             state.store(id, entry)
         }
     }

@@ -41,7 +41,7 @@ extension LeaderScheduler {
                 collector.done(deletion)
                 if case .purge = deletion.kind {
                     // The watch brings the spec-less job's run deletions, not its status's.
-                    index.forgetStatus(deletion.job)
+                    index.delete(keys.status(deletion.job.tenant, deletion.job.name))
                     purged += 1
                 } else {
                     trimmed += 1
@@ -62,8 +62,9 @@ extension LeaderScheduler {
     private func commitCollection(_ chunk: [HistoryCollector.Deletion]) async throws -> [HistoryCollector.Deletion] {
         let txn = Txn(compare: chunk.flatMap(\.compares), success: chunk.flatMap(\.operations))
         if try await leadership.commit(txn, timeout: .seconds(10)).succeeded { return chunk }
+        guard chunk.count > 1 else { return [] }
         var committed: [HistoryCollector.Deletion] = []
-        for deletion in chunk where chunk.count > 1 {
+        for deletion in chunk {
             let single = Txn(compare: deletion.compares, success: deletion.operations)
             if try await leadership.commit(single, timeout: .seconds(10)).succeeded { committed.append(deletion) }
         }
