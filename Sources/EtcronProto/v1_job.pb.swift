@@ -300,13 +300,17 @@ public nonisolated struct Etcron_V1_JobSpec: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
-/// Written by the leader in the same fenced Txn as the decisions it covers.
+/// Written by the leader in the same fenced Txn as the skips it covers and whenever it
+/// trims runs. It is not written for an invoke alone: the run carries that decision, so a
+/// new leader advances the status past the scheduled runs it loads (see
+/// JobStatus.reconciled in EtcronScheduler).
 public nonisolated struct Etcron_V1_JobStatus: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Every scheduled time at or before this instant has its decision record.
+  /// Every scheduled time at or before this instant has its decision record (the scheduled
+  /// runs newer than it included).
   public var decidedThroughUnix: Int64 = 0
 
   /// The mod revision of the spec the last decision was made with.

@@ -12,6 +12,11 @@
 /// log, apart from the job's live records so a new leader never loads history) and
 /// <prefix>jobs/<tenant>/<name>/runs/<run id>; a run assigned to a replica also has a
 /// pointer at <prefix>assignments/<replica id>/<run id> that its executor watches.
+///
+/// A skip's decision goes to the log when it is made. An invoke's decision is written
+/// inside the run it creates (Run.decision), one record instead of two at the top of the
+/// hour, and moves to the log in the Txn that trims the run. Either way, each (job,
+/// scheduled time) has exactly one decision record in etcd at any revision.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -185,7 +190,8 @@ public nonisolated enum Etcron_V1_RunState: SwiftProtobuf.Enum, Swift.CaseIterab
 }
 
 /// Exactly one per (job, scheduled time), created only if absent, in a Txn fenced on the
-/// deciding leader's token. One record may cover a range of missed times.
+/// deciding leader's token. One record may cover a range of missed times. Held in the log,
+/// or, for an invoke whose run is still kept, in that run.
 public nonisolated struct Etcron_V1_Decision: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -332,6 +338,18 @@ public nonisolated struct Etcron_V1_Run: @unchecked Sendable {
     set {_uniqueStorage()._waitsFor = newValue}
   }
 
+  /// The invoke decision that created this scheduled run (unset for a manual run). It is
+  /// the decision's record while the run is kept; the Txn that trims the run writes it to
+  /// the decision log.
+  public var decision: Etcron_V1_Decision {
+    get {_storage._decision ?? Etcron_V1_Decision()}
+    set {_uniqueStorage()._decision = newValue}
+  }
+  /// Returns true if `decision` has been explicitly set.
+  public var hasDecision: Bool {_storage._decision != nil}
+  /// Clears the value of `decision`. Subsequent reads from it will return its default value.
+  public mutating func clearDecision() {_uniqueStorage()._decision = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -446,7 +464,7 @@ nonisolated extension Etcron_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Run"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}tenant\0\u{1}job\0\u{3}scheduled_unix\0\u{1}manual\0\u{1}note\0\u{3}assigned_to\0\u{1}state\0\u{3}created_at_unix_ms\0\u{3}claimed_at_unix_ms\0\u{3}started_at_unix_ms\0\u{3}finished_at_unix_ms\0\u{1}attempts\0\u{3}exit_code\0\u{3}http_status\0\u{1}output\0\u{1}message\0\u{3}leader_token\0\u{3}stop_requested\0\u{3}executor_lease\0\u{3}waits_for\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}tenant\0\u{1}job\0\u{3}scheduled_unix\0\u{1}manual\0\u{1}note\0\u{3}assigned_to\0\u{1}state\0\u{3}created_at_unix_ms\0\u{3}claimed_at_unix_ms\0\u{3}started_at_unix_ms\0\u{3}finished_at_unix_ms\0\u{1}attempts\0\u{3}exit_code\0\u{3}http_status\0\u{1}output\0\u{1}message\0\u{3}leader_token\0\u{3}stop_requested\0\u{3}executor_lease\0\u{3}waits_for\0\u{1}decision\0")
 
   fileprivate class _StorageClass {
     var _runID: String = String()
@@ -470,6 +488,7 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
     var _stopRequested: Bool = false
     var _executorLease: Int64 = 0
     var _waitsFor: [String] = []
+    var _decision: Etcron_V1_Decision? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -501,6 +520,7 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
       _stopRequested = source._stopRequested
       _executorLease = source._executorLease
       _waitsFor = source._waitsFor
+      _decision = source._decision
     }
   }
 
@@ -540,6 +560,7 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
         case 19: try { try decoder.decodeSingularBoolField(value: &_storage._stopRequested) }()
         case 20: try { try decoder.decodeSingularInt64Field(value: &_storage._executorLease) }()
         case 21: try { try decoder.decodeRepeatedStringField(value: &_storage._waitsFor) }()
+        case 22: try { try decoder.decodeSingularMessageField(value: &_storage._decision) }()
         default: break
         }
       }
@@ -548,6 +569,10 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
       if !_storage._runID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._runID, fieldNumber: 1)
       }
@@ -611,6 +636,9 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
       if !_storage._waitsFor.isEmpty {
         try visitor.visitRepeatedStringField(value: _storage._waitsFor, fieldNumber: 21)
       }
+      try { if let v = _storage._decision {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -641,6 +669,7 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
         if _storage._stopRequested != rhs_storage._stopRequested {return false}
         if _storage._executorLease != rhs_storage._executorLease {return false}
         if _storage._waitsFor != rhs_storage._waitsFor {return false}
+        if _storage._decision != rhs_storage._decision {return false}
         return true
       }
       if !storagesAreEqual {return false}

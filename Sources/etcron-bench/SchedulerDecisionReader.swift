@@ -28,8 +28,20 @@ struct SchedulerDecisionReader: Sendable {
 
     func read(since revision: Int64, scheduledUnix: Int64) async throws -> Result {
         var result = Result()
+        func count(_ decision: Etcron_V1_Decision) {
+            guard decision.scheduledUnix == scheduledUnix else {
+                result.strays += 1
+                return
+            }
+            result.lagsMs.append(decision.decidedAtUnixMs - scheduledUnix * 1000)
+            if decision.kind == .invoke { result.invokes += 1 }
+        }
+        // An invoke's decision is held by its run until the run is trimmed.
         let now = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000, minModRevision: revision) { kvs in
             result.writes += kvs.count
+            for kv in kvs where kv.keyString.contains("/runs/") {
+                if let run = try? Etcron_V1_Run(serializedBytes: kv.value), run.hasDecision { count(run.decision) }
+            }
         }
         _ = try await client.rangePaged(.prefix(keys.statuses), pageSize: 2000, revision: now, minModRevision: revision) { kvs in
             result.writes += kvs.count
@@ -37,13 +49,7 @@ struct SchedulerDecisionReader: Sendable {
         _ = try await client.rangePaged(.prefix(keys.decisionLog), pageSize: 2000, revision: now, minModRevision: revision) { kvs in
             for kv in kvs {
                 result.writes += 1
-                guard let decision = try? Etcron_V1_Decision(serializedBytes: kv.value) else { continue }
-                guard decision.scheduledUnix == scheduledUnix else {
-                    result.strays += 1
-                    continue
-                }
-                result.lagsMs.append(decision.decidedAtUnixMs - scheduledUnix * 1000)
-                if decision.kind == .invoke { result.invokes += 1 }
+                if let decision = try? Etcron_V1_Decision(serializedBytes: kv.value) { count(decision) }
             }
         }
         result.transactions = now - revision + 1

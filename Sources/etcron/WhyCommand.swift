@@ -49,46 +49,31 @@ struct WhyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let id = JobID(parsing: job)!
-        let configuration = try loadConfiguration(connection.given)
-        let client = try makeClient(configuration)
-        let keys = JobKeys(ReplicaKeys(prefix: configuration.keyPrefix))
-        var explanations: [Explanation] = []
-        do {
-            guard try await client.get(keys.spec(id.tenant, id.name)) != nil else {
-                await client.close()
-                printError("etcron why: job \(id) does not exist")
-                throw ExitCode(1)
+        let (decisions, runs) = try await withJobStore(connection, command: "why") { store throws(JobStoreError) in
+            guard try await store.get(tenant: id.tenant, name: id.name) != nil else {
+                throw JobStoreError(.notFound, "job \(id) does not exist")
             }
-            var options = RangeOptions()
-            options.sortOrder = .descending
-            options.limit = Int64(limit)
-            let decisions = try await client.range(.prefix(keys.decisions(id.tenant, id.name)), options: options)
-            for kv in decisions.kvs {
-                guard let decision = try? Etcron_V1_Decision(serializedBytes: kv.value) else {
-                    printError("etcron why: skipping corrupt decision record \(kv.keyString)")
-                    continue
-                }
-                var run: Etcron_V1_Run?
-                if !decision.runID.isEmpty, let runKV = try await client.get(keys.run(id.tenant, id.name, runID: decision.runID)) {
-                    run = try? Etcron_V1_Run(serializedBytes: runKV.value)
-                }
-                explanations.append(Explanation(
-                    scheduled: Date(timeIntervalSince1970: TimeInterval(decision.scheduledUnix)),
-                    decision: decision.kind == .invoke ? "invoke" : "skip",
-                    reason: decision.kind == .invoke ? nil : decision.reason.label,
-                    covers: max(1, decision.count),
-                    rangeStart: decision.count > 1 ? Date(timeIntervalSince1970: TimeInterval(decision.rangeStartUnix)) : nil,
-                    message: decision.message, runID: decision.runID.isEmpty ? nil : decision.runID,
-                    runState: run.map { String(describing: $0.state).replacingOccurrences(of: "RUN_STATE_", with: "").lowercased() },
-                    decidedAt: Date(timeIntervalSince1970: TimeInterval(decision.decidedAtUnixMs) / 1000),
-                    leaderToken: decision.leaderToken))
-            }
-        } catch let error as EtcdError {
-            await client.close()
-            printError("etcron why: \(error)")
-            throw ExitCode(1)
+            return (
+                try await store.decisions(tenant: id.tenant, name: id.name, limit: limit),
+                try await store.runs(tenant: id.tenant, name: id.name, limit: JobStore.maximumHistoryLimit))
         }
-        await client.close()
+        for record in decisions.corrupt + runs.corrupt {
+            printError("etcron why: skipping corrupt record \(record)")
+        }
+        let runsByID = Dictionary(runs.values.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
+        let explanations = decisions.values.map { decision in
+            let run = decision.runID.isEmpty ? nil : runsByID[decision.runID]
+            return Explanation(
+                scheduled: Date(timeIntervalSince1970: TimeInterval(decision.scheduledUnix)),
+                decision: decision.kind == .invoke ? "invoke" : "skip",
+                reason: decision.kind == .invoke ? nil : decision.reason.label,
+                covers: max(1, decision.count),
+                rangeStart: decision.count > 1 ? Date(timeIntervalSince1970: TimeInterval(decision.rangeStartUnix)) : nil,
+                message: decision.message, runID: decision.runID.isEmpty ? nil : decision.runID,
+                runState: run.map { String(describing: $0.state).replacingOccurrences(of: "RUN_STATE_", with: "").lowercased() },
+                decidedAt: Date(timeIntervalSince1970: TimeInterval(decision.decidedAtUnixMs) / 1000),
+                leaderToken: decision.leaderToken)
+        }
         if let encoded = try output.encode(explanations) {
             print(encoded)
             return

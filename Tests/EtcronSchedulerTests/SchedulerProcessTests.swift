@@ -64,9 +64,7 @@ struct SchedulerProcessTests {
             for index in 0..<jobCount {
                 let tenant = "team-\(index % 5)"
                 let name = "job-\(index)"
-                let decisions = try await group.client.range(.prefix(keys.decisions(tenant, name))).kvs.map {
-                    try Etcron_V1_Decision(serializedBytes: $0.value)
-                }
+                let decisions = try await SemanticsHarness.decisions(client: group.client, keys: keys, tenant: tenant, name: name)
                 let audit = DecisionAudit(schedule: schedule, decisions: decisions, after: created, through: end)
                 #expect(audit.isClean, "\(tenant)/\(name): missing \(audit.missing.prefix(5)) duplicated \(audit.duplicated.prefix(5)) unexpected \(audit.unexpected.prefix(5))")
                 audited += audit.checked

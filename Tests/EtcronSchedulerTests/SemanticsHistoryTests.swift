@@ -12,7 +12,14 @@ extension SemanticsProcessTests {
         let arguments = ["--history-retention", String(retention), "--history-gc-interval", "1", "--job-metrics-limit", "1"]
         try await SemanticsHarness.run(replicas: 1, arguments: arguments) { h in
             let tenant = SemanticsHarness.tenant
-            try await h.apply(SemanticsHarness.job("kept", "* * * * * *"), SemanticsHarness.job("removed", "* * * * * *"))
+            // A kept run holds its invoke's decision for as long as the history limits keep
+            // the run (then the decision moves to the log); with one run kept, nothing is
+            // held longer than the retention.
+            let kept = SemanticsHarness.job("kept", "* * * * * *") {
+                $0.history.succeeded = 1
+                $0.history.failed = 1
+            }
+            try await h.apply(kept, SemanticsHarness.job("removed", "* * * * * *"))
             try await Task.sleep(for: .seconds(2))
             // Younger than the retention: nothing is collected yet.
             let first = try #require(try await h.decisions("kept").map(\.scheduledUnix).min())

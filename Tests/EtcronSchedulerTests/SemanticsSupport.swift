@@ -81,9 +81,19 @@ struct SemanticsHarness: Sendable {
 
     // MARK: - Records
 
-    /// Every decision of a job, by scheduled time.
+    /// Every decision of a job, by scheduled time: the log's and those its runs hold, read
+    /// at one revision.
     func decisions(_ name: String) async throws -> [Etcron_V1_Decision] {
-        try await client.range(.prefix(keys.decisions(Self.tenant, name))).kvs.map { try Etcron_V1_Decision(serializedBytes: $0.value) }
+        try await Self.decisions(client: client, keys: keys, tenant: Self.tenant, name: name)
+    }
+
+    /// Every decision of `tenant/name`, by scheduled time, read from etcd's raw records.
+    static func decisions(client: EtcdClient, keys: JobKeys, tenant: String, name: String) async throws -> [Etcron_V1_Decision] {
+        let result = try await client.txn(Txn(success: [.get(.prefix(keys.decisions(tenant, name))), .get(.prefix(keys.runs(tenant, name)))]))
+        let ranges = result.responses.map(\.range)
+        let log = try (ranges[0]?.kvs ?? []).map { try Etcron_V1_Decision(serializedBytes: $0.value) }
+        let runs = try (ranges[1]?.kvs ?? []).map { try Etcron_V1_Run(serializedBytes: $0.value) }
+        return DecisionHistory.merge(log: log, runs: runs)
     }
 
     /// Every run record of a job, by run ID.

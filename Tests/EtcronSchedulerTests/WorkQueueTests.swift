@@ -5,6 +5,23 @@ import Testing
 /// job at a time, duplicates collapsing.
 @Suite("Sharded work queue")
 struct WorkQueueTests {
+    @Test("a chunk is taken in the same tenant-fair order, and its jobs stay processing until each is done")
+    func chunks() async throws {
+        let queue = ShardedWorkQueue(workers: 1)
+        for index in 0..<5 { queue.enqueue(JobID(tenant: "big", name: "job-\(index)")) }
+        for index in 0..<2 { queue.enqueue(JobID(tenant: "small", name: "job-\(index)")) }
+        let chunk = try #require(await queue.next(worker: 0, limit: 4))
+        #expect(chunk.map { "\($0.job)" } == ["big/job-0", "small/job-0", "big/job-1", "small/job-1"])
+        // Enqueued while its chunk is being synced: held back until it is done.
+        queue.enqueue(JobID(tenant: "big", name: "job-0"))
+        let rest = try #require(await queue.next(worker: 0, limit: 10))
+        #expect(rest.map { "\($0.job)" } == ["big/job-2", "big/job-3", "big/job-4"])
+        for item in chunk + rest { queue.done(item.job) }
+        let again = try #require(await queue.next(worker: 0, limit: 10))
+        #expect(again.map { "\($0.job)" } == ["big/job-0"])
+        #expect(queue.depth == 0)
+    }
+
     @Test("a tenant with 10 due jobs is served within its first turns, not after another tenant's 10,000")
     func tenantsAreServedRoundRobin() async {
         let queue = ShardedWorkQueue(workers: 1)

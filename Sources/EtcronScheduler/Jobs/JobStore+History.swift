@@ -7,18 +7,28 @@ extension JobStore {
     /// The most records one history read returns.
     public static let maximumHistoryLimit = 1000
 
-    /// The job's latest decisions, newest scheduled time first; readable after the job is
-    /// deleted, until garbage collection. Undecodable records are skipped and reported.
+    /// The job's latest decisions, newest scheduled time first, from the decision log and
+    /// from the runs that hold their invokes (see ``DecisionHistory``); readable after the
+    /// job is deleted, until garbage collection. Undecodable records are skipped and
+    /// reported.
     public func decisions(tenant: String, name: String, limit: Int = 20) async throws(JobStoreError) -> JobRecords<Etcron_V1_Decision> {
         let id = try Self.checked(tenant: tenant, name: name)
-        let options = try Self.historyOptions(limit: limit, sortTarget: .key)
-        let result: RangeResult
+        let txn = Txn(success: [
+            .get(.prefix(keys.decisions(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
+            .get(.prefix(keys.runs(tenant, name))),
+        ])
+        let result: TxnResult
         do {
-            result = try await client.range(.prefix(keys.decisions(tenant, name)), options: options)
+            result = try await client.txn(txn)
         } catch {
             throw .etcd(error, while: "reading the decisions of \(id)")
         }
-        return records(Etcron_V1_Decision.self, result.kvs, record: "decision")
+        let ranges = result.responses.map(\.range)
+        let log = records(Etcron_V1_Decision.self, ranges.first??.kvs ?? [], record: "decision")
+        let runs = records(Etcron_V1_Run.self, ranges.last??.kvs ?? [], record: "run")
+        return JobRecords(
+            records: Array(DecisionHistory.merge(log: log.records, runs: runs.records).prefix(limit)),
+            corrupt: log.corrupt + runs.corrupt)
     }
 
     /// The job's latest runs, newest first (by creation); readable after the job is
@@ -49,7 +59,8 @@ extension JobStore {
             .get(.key(record.status)),
             .get(.prefix(record.triggers), countOnly),
             .get(.prefix(record.decisions), try Self.historyOptions(limit: limit, sortTarget: .key)),
-            .get(.prefix(record.runs), try Self.historyOptions(limit: limit, sortTarget: .createRevision)),
+            // Every run: the kept ones hold their invokes' decisions.
+            .get(.prefix(record.runs)),
         ])
         let result: TxnResult
         do {
@@ -74,12 +85,16 @@ extension JobStore {
             case .failure(let record): corrupt.append(record)
             }
         }
-        let decisions = records(Etcron_V1_Decision.self, ranges[3]?.kvs ?? [], record: "decision")
-        let runs = records(Etcron_V1_Run.self, ranges[4]?.kvs ?? [], record: "run")
+        let log = records(Etcron_V1_Decision.self, ranges[3]?.kvs ?? [], record: "decision")
+        let newest = (ranges[4]?.kvs ?? []).sorted { $0.createRevision > $1.createRevision }
+        let runs = records(Etcron_V1_Run.self, newest, record: "run")
+        let decisions = DecisionHistory.merge(log: log.records, runs: runs.records).prefix(limit)
+        // The stored status lags the runs that hold invokes: show it as a leader reads it.
+        let reconciled = (status ?? Etcron_V1_JobStatus()).reconciled(with: runs.values)
         return JobDescription(
-            job: job, status: status, pendingTriggers: Int(ranges[2]?.count ?? 0),
-            decisions: decisions.records, runs: runs.records,
-            corrupt: corrupt + decisions.corrupt + runs.corrupt, revision: result.header.revision)
+            job: job, status: status == nil && reconciled == Etcron_V1_JobStatus() ? nil : reconciled, pendingTriggers: Int(ranges[2]?.count ?? 0),
+            decisions: Array(decisions), runs: Array(runs.records.prefix(limit)),
+            corrupt: corrupt + log.corrupt + runs.corrupt, revision: result.header.revision)
     }
 
     private static func historyOptions(limit: Int, sortTarget: RangeOptions.SortTarget) throws(JobStoreError) -> RangeOptions {

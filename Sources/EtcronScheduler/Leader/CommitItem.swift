@@ -16,18 +16,23 @@ struct CommitItem: Sendable {
     init(job: JobID, keys: JobKeys, result: SyncResult, assigned: [Etcron_V1_Run], runRevisions: [String: Int64], errorDecision: Etcron_V1_Decision?) throws {
         self.job = job
         let assignedByID = Dictionary(uniqueKeysWithValues: assigned.map { ($0.runID, $0) })
-        for decision in result.decisions + (errorDecision.map { [$0] } ?? []) {
+        // Exactly one decision per scheduled time, wherever it is held. An invoke is held by
+        // its run, created only if absent below. A skip is created in the log only if
+        // absent, and only if its time has no run. (That an invoke's time has no skip in the
+        // log follows from the cursor: the status is stored with every skip.)
+        for decision in result.decisions + (errorDecision.map { [$0] } ?? []) where decision.kind != .invoke {
             let key = keys.decision(job.tenant, job.name, scheduledUnix: decision.scheduledUnix)
             compares.append(.createRevision(key, .equal, 0))
+            if decision.reason != .error {
+                let runID = RunID.scheduled(tenant: job.tenant, job: job.name, scheduledUnix: decision.scheduledUnix)
+                compares.append(.createRevision(keys.run(job.tenant, job.name, runID: runID), .equal, 0))
+            }
             operations.append(.put(key, try decision.serializedData()))
         }
         var written: Set<String> = []
-        // A scheduled run's ID is its decision's: the decision's create-only compare
-        // already proves the run is new, so only manual runs need a compare of their own.
-        let decided = Set(result.decisions.filter { $0.kind == .invoke }.map(\.runID))
         for run in result.newRuns {
             let key = keys.run(job.tenant, job.name, runID: run.runID)
-            if !decided.contains(run.runID) { compares.append(.createRevision(key, .equal, 0)) }
+            compares.append(.createRevision(key, .equal, 0))
             operations.append(.put(key, try (assignedByID[run.runID] ?? run).serializedData()))
             written.insert(run.runID)
         }
@@ -47,14 +52,16 @@ struct CommitItem: Sendable {
         for runID in result.deletedRuns {
             operations.append(.delete(.key(keys.run(job.tenant, job.name, runID: runID))))
         }
+        // Moved from the trimmed runs: the same records, so a put (never two of a time).
+        for decision in result.archivedDecisions {
+            operations.append(.put(keys.decision(job.tenant, job.name, scheduledUnix: decision.scheduledUnix), try decision.serializedData()))
+        }
         for triggerID in result.consumedTriggers {
             operations.append(.delete(.key(keys.triggers(job.tenant, job.name) + triggerID)))
         }
-        if let status = result.status {
+        if let status = result.statusToWrite {
             operations.append(.put(keys.status(job.tenant, job.name), try status.serializedData()))
         }
     }
 
-    /// Operations counted as etcd counts them in one branch.
-    var size: Int { max(operations.count, compares.count) }
 }

@@ -1,10 +1,13 @@
 import EtcdClient
 import EtcronReplica
+import Synchronization
 
 /// Commits workers' `CommitItem`s in transactions fenced on the leader's token, packing
 /// as many jobs as fit in etcd's 128-operation limit, with a few transactions in flight.
-/// A batch whose create-only compares fail (a record already exists) is retried job by
-/// job, so one stale job never blocks the others.
+/// The fence wraps the batch in a nested Txn, and etcd charges the outer Txn's one
+/// compare against the nested one's limit: a batch holds at most 127 operations and 127
+/// compares. A batch whose create-only compares fail (a record already exists) is retried
+/// job by job, so one stale job never blocks the others.
 actor DecisionBatcher {
     enum Outcome: Sendable {
         /// Written at this revision.
@@ -13,19 +16,46 @@ actor DecisionBatcher {
         case conflict
     }
 
-    private struct Pending {
+    /// Collects the outcomes of one `submit` call and resumes its caller once all are in.
+    private final class Waiter: Sendable {
+        private struct State {
+            var outcomes: [Result<Outcome, any Error>?]
+            var remaining: Int
+        }
+
+        private let state: Mutex<State>
+        private let continuation: CheckedContinuation<[Result<Outcome, any Error>], Never>
+
+        init(count: Int, continuation: CheckedContinuation<[Result<Outcome, any Error>], Never>) {
+            state = Mutex(State(outcomes: Array(repeating: nil, count: count), remaining: count))
+            self.continuation = continuation
+        }
+
+        func resolve(_ slot: Int, _ outcome: Result<Outcome, any Error>) {
+            let finished = state.withLock { state -> [Result<Outcome, any Error>]? in
+                state.outcomes[slot] = outcome
+                state.remaining -= 1
+                return state.remaining == 0 ? state.outcomes.map { $0! } : nil
+            }
+            if let finished { continuation.resume(returning: finished) }
+        }
+    }
+
+    private struct Pending: Sendable {
         var item: CommitItem
         var alone: Bool
-        var continuation: CheckedContinuation<Result<Outcome, any Error>, Never>
+        var waiter: Waiter
+        var slot: Int
     }
 
     private let leadership: Leadership
     private let maxOperations: Int
     private let maxInFlight: Int
     private var queue: [Pending] = []
+    private var head = 0
     private var inFlight = 0
 
-    init(leadership: Leadership, maxOperations: Int = 128, maxInFlight: Int = 4) {
+    init(leadership: Leadership, maxOperations: Int = 127, maxInFlight: Int = 4) {
         self.leadership = leadership
         self.maxOperations = maxOperations
         self.maxInFlight = maxInFlight
@@ -33,22 +63,42 @@ actor DecisionBatcher {
 
     /// Commits `item` (with others); throws `LeadershipLost` when the fence fails.
     func submit(_ item: CommitItem) async throws -> Outcome {
-        let result = await withCheckedContinuation { continuation in
-            queue.append(Pending(item: item, alone: false, continuation: continuation))
+        try await submit([item])[0].get()
+    }
+
+    /// Commits `items` (with others, in as few transactions as fit), one outcome each, in
+    /// order: a worker's whole chunk of jobs costs one wait.
+    func submit(_ items: [CommitItem]) async -> [Result<Outcome, any Error>] {
+        guard !items.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let waiter = Waiter(count: items.count, continuation: continuation)
+            for (slot, item) in items.enumerated() {
+                queue.append(Pending(item: item, alone: false, waiter: waiter, slot: slot))
+            }
             pump()
         }
-        return try result.get()
     }
 
     private func pump() {
-        while inFlight < maxInFlight, !queue.isEmpty {
-            var batch: [Pending] = [queue.removeFirst()]
-            var size = batch[0].item.size
+        while inFlight < maxInFlight, head < queue.count {
+            var batch: [Pending] = [queue[head]]
+            head += 1
+            var operations = batch[0].item.operations.count
+            var compares = batch[0].item.compares.count
             if !batch[0].alone {
-                while let next = queue.first, !next.alone, size + next.item.size <= maxOperations {
-                    batch.append(queue.removeFirst())
-                    size += next.item.size
+                while head < queue.count, !queue[head].alone,
+                    operations + queue[head].item.operations.count <= maxOperations,
+                    compares + queue[head].item.compares.count <= maxOperations
+                {
+                    operations += queue[head].item.operations.count
+                    compares += queue[head].item.compares.count
+                    batch.append(queue[head])
+                    head += 1
                 }
+            }
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
             }
             inFlight += 1
             Task { await self.commit(batch) }
@@ -64,15 +114,17 @@ actor DecisionBatcher {
         do {
             let result = try await leadership.commit(txn, timeout: .seconds(5))
             if result.succeeded {
-                batch.forEach { $0.continuation.resume(returning: .success(.committed(revision: result.header.revision))) }
+                batch.forEach { $0.waiter.resolve($0.slot, .success(.committed(revision: result.header.revision))) }
             } else if batch.count == 1 {
-                batch[0].continuation.resume(returning: .success(.conflict))
+                batch[0].waiter.resolve(batch[0].slot, .success(.conflict))
             } else {
-                // Find the stale job(s): retry each alone.
-                queue.insert(contentsOf: batch.map { Pending(item: $0.item, alone: true, continuation: $0.continuation) }, at: 0)
+                // Find the stale job(s): retry each alone, ahead of everything else.
+                queue.removeFirst(head)
+                head = 0
+                queue.insert(contentsOf: batch.map { Pending(item: $0.item, alone: true, waiter: $0.waiter, slot: $0.slot) }, at: 0)
             }
         } catch {
-            batch.forEach { $0.continuation.resume(returning: .failure(error)) }
+            batch.forEach { $0.waiter.resolve($0.slot, .failure(error)) }
         }
     }
 }

@@ -35,9 +35,12 @@ final class JobIndex: Sendable {
 
     private let state = Mutex(State())
     let keys: JobKeys
+    /// The fence token of the leader this index serves (0: none).
+    let leaderToken: Int64
 
-    init(keys: JobKeys) {
+    init(keys: JobKeys, leaderToken: Int64 = 0) {
         self.keys = keys
+        self.leaderToken = leaderToken
     }
 
     /// What a stored change means for scheduling.
@@ -82,6 +85,10 @@ final class JobIndex: Sendable {
                 guard let run = try? Etcron_V1_Run(serializedBytes: kv.value) else { return .none }
                 entry.runs[runID] = run.indexed
                 entry.runRevisions[runID] = kv.modRevision
+                // Only leaders write pending runs (executors write running and finished
+                // ones), so a pending run stamped with this leader's token is its own write
+                // coming back, often before the commit's reply: nothing new to decide.
+                if run.state == .pending, leaderToken != 0, run.leaderToken == leaderToken { return .none }
                 return .sync(id)
             case .trigger(_, let triggerID):
                 guard let trigger = try? Etcron_V1_ManualTrigger(serializedBytes: kv.value) else { return .none }

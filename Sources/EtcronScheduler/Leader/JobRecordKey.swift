@@ -14,16 +14,12 @@ enum JobRecordKey: Hashable {
     /// Parses `<jobs prefix><tenant>/<name>/<kind>[/<id>]` and
     /// `<status prefix><tenant>/<name>`; nil for anything else.
     init?(_ key: String, keys: JobKeys) {
-        if key.hasPrefix(keys.statuses) {
-            let parts = key.dropFirst(keys.statuses.count).split(separator: "/", omittingEmptySubsequences: false)
+        if let parts = Self.parts(key, after: keys.statuses) {
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
             self = .status(JobID(tenant: String(parts[0]), name: String(parts[1])))
             return
         }
-        let jobsPrefix = keys.jobs
-        guard key.hasPrefix(jobsPrefix) else { return nil }
-        let parts = key.dropFirst(jobsPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 3, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        guard let parts = Self.parts(key, after: keys.jobs), parts.count >= 3, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
         let id = JobID(tenant: String(parts[0]), name: String(parts[1]))
         switch (parts[2], parts.count) {
         case ("spec", 3): self = .spec(id)
@@ -31,5 +27,23 @@ enum JobRecordKey: Hashable {
         case ("triggers", 4): self = .trigger(id, triggerID: String(parts[3]))
         default: return nil
         }
+    }
+
+    /// The `/`-separated parts of `key` after `prefix` (at most 5: more is no record's
+    /// key), nil when `key` does not start with it. Scans UTF-8: every record event of the
+    /// leader's watch goes through here.
+    private static func parts(_ key: String, after prefix: String) -> [Substring]? {
+        let utf8 = key.utf8
+        guard utf8.count > prefix.utf8.count, utf8.starts(with: prefix.utf8) else { return nil }
+        var parts: [Substring] = []
+        parts.reserveCapacity(4)
+        var start = utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)
+        while parts.count < 5 {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+            parts.append(key[start..<end])
+            guard end != utf8.endIndex else { break }
+            start = utf8.index(after: end)
+        }
+        return parts
     }
 }

@@ -8,11 +8,64 @@ import Metrics
 import Synchronization
 
 extension LeaderScheduler {
-    /// Syncs one job: decide, assign, commit fenced, remember, and re-arm its timer.
-    func sync(_ job: JobID) async throws {
+    /// One job decided, waiting for its commit.
+    private struct Decided {
+        var job: JobID
+        var result: SyncResult
+        var assigned: [Etcron_V1_Run]
+        var item: CommitItem?
+    }
+
+    /// The executors a chunk of syncs assigns runs to, read once per chunk.
+    struct Executors {
+        var leases: [String: Int64]
+        var sorted: [String]
+    }
+
+    /// Syncs a chunk of jobs: decides each, commits all their writes together (the
+    /// batcher packs them into fenced transactions; the chunk waits once), then applies
+    /// each job's outcome and re-arms its timer. A job whose sync fails for any reason but
+    /// lost leadership is retried in a second; the others go on.
+    func sync(_ jobs: [JobID]) async throws {
+        let members = index.members
+        let executors = Executors(leases: members, sorted: members.keys.sorted())
+        var decided: [Decided] = []
+        for job in jobs {
+            do {
+                if let one = try await decide(job, executors) { decided.append(one) }
+            } catch {
+                try retryLater(job, after: error)
+            }
+        }
+        var outcomes = await batcher.submit(decided.compactMap(\.item)).makeIterator()
+        for one in decided {
+            guard one.item != nil, let outcome = outcomes.next() else {
+                schedule(one.job, at: one.result.nextWake)
+                continue
+            }
+            do {
+                switch try outcome.get() {
+                case .committed(let revision):
+                    index.committed(one.job, one.result, assigned: one.assigned, errorRevision: nil, revision: revision)
+                    record(one.job, one.result.decisions)
+                    schedule(one.job, at: one.result.nextWake)
+                case .conflict:
+                    try await reload(one.job)
+                    queue.enqueue(one.job)
+                }
+            } catch {
+                try retryLater(one.job, after: error)
+            }
+        }
+    }
+
+    /// Decides for one job: what `JobSync.sync` returns, its runs assigned, and the writes.
+    /// Nil when there is nothing to commit for a reason of its own (no spec; a bad spec,
+    /// reported here).
+    private func decide(_ job: JobID, _ executors: Executors) async throws -> Decided? {
         guard let entry = index.entry(job), let compiled = entry.schedule else {
             schedule(job, at: nil)
-            return
+            return nil
         }
         // An undecodable spec has no `spec`, only the problem: report it before anything
         // that needs a spec.
@@ -22,41 +75,30 @@ extension LeaderScheduler {
             schedule = value
         case .failure(let problem):
             try await reportBadSpec(job, entry, problem)
-            return
+            return nil
         }
         guard let spec = entry.spec?.jobSpec(job) else {
             self.schedule(job, at: nil)
-            return
+            return nil
         }
         let quota = quotas.withLock { $0.maxRunningRuns(forTenant: job.tenant) }
-        let members = index.members
         let input = SyncInput(
             spec: spec, schedule: schedule, specRevision: entry.specRevision, status: entry.status,
             runs: Array(entry.runs.values), triggers: entry.triggers.map { SyncInput.Trigger(id: $0.key, request: $0.value) },
-            liveMembers: Set(members.keys), memberLeases: members, tenantActiveRuns: quota == nil ? 0 : index.activeRuns(tenant: job.tenant),
+            liveMembers: Set(executors.leases.keys), memberLeases: executors.leases,
+            tenantActiveRuns: quota == nil ? 0 : index.activeRuns(tenant: job.tenant),
             tenantRunQuota: quota, leaderToken: leadership.fence.token, now: Date())
         let result = JobSync.sync(input)
-        let assigned = assign(result, entry)
-        if !result.isEmpty || !assigned.isEmpty {
-            let item = try CommitItem(
-                job: job, keys: keys, result: result, assigned: assigned, runRevisions: entry.runRevisions, errorDecision: nil)
-            switch try await batcher.submit(item) {
-            case .committed(let revision):
-                index.committed(job, result, assigned: assigned, errorRevision: nil, revision: revision)
-                record(job, result.decisions)
-            case .conflict:
-                try await reload(job)
-                queue.enqueue(job)
-                return
-            }
-        }
-        self.schedule(job, at: result.nextWake)
+        let assigned = assign(result, entry, executors.sorted)
+        guard !result.isEmpty || !assigned.isEmpty else { return Decided(job: job, result: result, assigned: [], item: nil) }
+        let item = try CommitItem(
+            job: job, keys: keys, result: result, assigned: assigned, runRevisions: entry.runRevisions, errorDecision: nil)
+        return Decided(job: job, result: result, assigned: assigned, item: item)
     }
 
     /// Gives each assignable run to a live member, round-robin.
-    private func assign(_ result: SyncResult, _ entry: JobEntry) -> [Etcron_V1_Run] {
-        let members = index.members.keys.sorted()
-        guard !members.isEmpty else { return [] }
+    private func assign(_ result: SyncResult, _ entry: JobEntry, _ members: [String]) -> [Etcron_V1_Run] {
+        guard !members.isEmpty, !result.assignable.isEmpty else { return [] }
         let created = Dictionary(uniqueKeysWithValues: result.newRuns.map { ($0.runID, $0) })
         let updated = Dictionary(uniqueKeysWithValues: result.updatedRuns.map { ($0.runID, $0) })
         return result.assignable.compactMap { runID in

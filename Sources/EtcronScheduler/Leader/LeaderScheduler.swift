@@ -34,7 +34,7 @@ final class LeaderScheduler: Sendable {
         self.leadership = leadership
         self.options = options
         keys = JobKeys(leadership.keys)
-        index = JobIndex(keys: keys)
+        index = JobIndex(keys: keys, leaderToken: leadership.fence.token)
         queue = ShardedWorkQueue(workers: options.workers)
         batcher = DecisionBatcher(leadership: leadership)
     }
@@ -151,27 +151,30 @@ final class LeaderScheduler: Sendable {
 
     // MARK: - Workers
 
-    /// Takes keys from one shard and syncs them, up to `options.commitsPerWorker` at once:
-    /// the queue never hands out a job that is still being synced, so the syncs in flight
-    /// are of different jobs, and their commits share transactions in the batcher.
+    /// Takes keys from one shard in chunks and syncs them, up to
+    /// `options.commitsPerWorker` jobs at once: the queue never hands out a job that is
+    /// still being synced, so the syncs in flight are of different jobs, and their commits
+    /// share transactions in the batcher.
     private func work(_ worker: Int) async throws {
         let queue = self.queue
+        let chunk = max(1, options.syncChunk)
+        let chunksInFlight = max(1, options.commitsPerWorker / chunk)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
-            while let item = await queue.next(worker: worker) {
-                metrics.queueLatency.record(duration: item.waited)
-                if running >= options.commitsPerWorker {
+            while let items = await queue.next(worker: worker, limit: chunk) {
+                for item in items { metrics.queueLatency.record(duration: item.waited) }
+                if running >= chunksInFlight {
                     try await group.next()
                     running -= 1
                 }
                 running += 1
                 group.addTask {
                     defer {
-                        queue.done(item.job)
-                        self.trimmer.synced(queueDepth: queue.depth)
+                        for item in items { queue.done(item.job) }
+                        self.trimmer.synced(items.count, queueDepth: queue.depth)
                     }
                     do {
-                        try await self.syncRetrying(item.job)
+                        try await self.sync(items.map(\.job))
                     } catch {
                         queue.close()  // ends the term: the other workers stop taking keys
                         throw error
@@ -182,18 +185,13 @@ final class LeaderScheduler: Sendable {
         }
     }
 
-    /// Syncs `job`; a failure other than lost leadership is logged and retried in a second.
-    private func syncRetrying(_ job: JobID) async throws {
-        do {
-            try await sync(job)
-        } catch let lost as LeadershipLost {
-            throw lost
-        } catch is CancellationError {
-            return
-        } catch {
-            metrics.syncErrors.increment()
-            logger.warning("sync failed; retrying", metadata: ["job": "\(job)", "error": "\(error)"])
-            schedule(job, at: Date().addingTimeInterval(1))
-        }
+    /// A failed sync: lost leadership ends the term (rethrown); anything else is logged
+    /// and the job retried in a second.
+    func retryLater(_ job: JobID, after error: any Error) throws {
+        if let lost = error as? LeadershipLost { throw lost }
+        if error is CancellationError { return }
+        metrics.syncErrors.increment()
+        logger.warning("sync failed; retrying", metadata: ["job": "\(job)", "error": "\(error)"])
+        schedule(job, at: Date().addingTimeInterval(1))
     }
 }

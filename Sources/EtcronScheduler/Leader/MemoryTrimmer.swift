@@ -19,9 +19,9 @@ final class MemoryTrimmer: Sendable {
         self.threshold = threshold
     }
 
-    /// Counts one sync; trims if enough happened and nothing waits (`queueDepth == 0`).
-    func synced(queueDepth: @autoclosure () -> Int) {
-        let count = syncs.add(1, ordering: .relaxed).newValue
+    /// Counts `jobs` syncs; trims if enough happened and nothing waits (`queueDepth == 0`).
+    func synced(_ jobs: Int = 1, queueDepth: @autoclosure () -> Int) {
+        let count = syncs.add(jobs, ordering: .relaxed).newValue
         guard count >= threshold, queueDepth() == 0,
             syncs.compareExchange(expected: count, desired: 0, ordering: .relaxed).exchanged
         else { return }

@@ -1,11 +1,15 @@
 import Metrics
+import Synchronization
 
 /// The scheduler's swift-metrics instruments (Prometheus names, prefix `etcron_`).
-struct SchedulerMetrics: Sendable {
+final class SchedulerMetrics: Sendable {
     let queueDepth = Gauge(label: "etcron_work_queue_depth")
     let queueLatency = Timer(label: "etcron_work_queue_latency_seconds")
     let decisionLag = Timer(label: "etcron_decision_lag_seconds")
     let syncErrors = Counter(label: "etcron_sync_errors_total")
+    /// The decision counters made so far, by "kind/reason": made once, not per decision
+    /// (making one asks the metrics backend's registry, under its lock).
+    private let decisions = Mutex<[String: Counter]>([:])
 
     /// A stored record that cannot be used (`record`: spec, quota), labelled as the job
     /// store labels the same counter.
@@ -14,8 +18,13 @@ struct SchedulerMetrics: Sendable {
     }
 
     func decision(_ kind: String, reason: String, count: Int64) {
-        Counter(label: "etcron_scheduling_decisions_total", dimensions: [("decision", kind), ("reason", reason)])
-            .increment(by: Int64(max(1, count)))
+        let counter = decisions.withLock { counters in
+            if let counter = counters[kind + "/" + reason] { return counter }
+            let counter = Counter(label: "etcron_scheduling_decisions_total", dimensions: [("decision", kind), ("reason", reason)])
+            counters[kind + "/" + reason] = counter
+            return counter
+        }
+        counter.increment(by: Int64(max(1, count)))
     }
 
     /// Jobs whose old decisions were deleted, and deleted jobs whose records were, in one

@@ -10,6 +10,10 @@ public struct SchedulerWork: LeaderWork {
         /// Syncs one worker keeps in flight (each waiting for its commit), so that many
         /// jobs' decisions share each transaction.
         public var commitsPerWorker: Int = 256
+        /// Jobs a worker takes from its shard at once, decides one after another, and
+        /// submits together: one wait, one hand-off and one commit hop per chunk instead
+        /// of per job, when many are due.
+        public var syncChunk: Int = 64
         /// How long decisions are kept, and a deleted job's records after its last activity.
         public var historyRetention: Duration = .seconds(7 * 24 * 3600)
         /// Time between garbage-collection passes.

@@ -23,7 +23,7 @@ final class ShardedWorkQueue: Sendable {
         var processing: Set<JobID> = []
         var redo: Set<JobID> = []
         var count = 0
-        var waiter: CheckedContinuation<Item?, Never>?
+        var waiter: CheckedContinuation<[Item]?, Never>?
         var closed = false
 
         /// Adds `job` unless it waits already; a processing job is re-queued on `done`.
@@ -80,24 +80,33 @@ final class ShardedWorkQueue: Sendable {
     /// Queues `job` unless it is already waiting (or, if a worker has it, once it is done).
     func enqueue(_ job: JobID) {
         let now = ContinuousClock.now
-        let handoff = shards[shard(of: job)].mutex.withLock { shard -> (CheckedContinuation<Item?, Never>, Item)? in
+        let handoff = shards[shard(of: job)].mutex.withLock { shard -> (CheckedContinuation<[Item]?, Never>, Item)? in
             guard shard.add(job, now: now), let waiter = shard.waiter, let item = shard.take(now: now) else { return nil }
             shard.waiter = nil
             return (waiter, item)
         }
-        if let (waiter, item) = handoff { waiter.resume(returning: item) }
+        if let (waiter, item) = handoff { waiter.resume(returning: [item]) }
     }
 
     /// The next job for worker `index`; nil once closed. The worker must call `done`.
     func next(worker index: Int) async -> Item? {
+        await next(worker: index, limit: 1)?.first
+    }
+
+    /// Up to `limit` jobs for worker `index`, in the queue's (tenant-fair) order, as soon as
+    /// there is one; nil once closed. The worker must call `done` for each.
+    func next(worker index: Int, limit: Int) async -> [Item]? {
         await withCheckedContinuation { continuation in
-            let ready = shards[index].mutex.withLock { shard -> Item?? in
+            let ready = shards[index].mutex.withLock { shard -> [Item]?? in
                 if shard.closed { return .some(nil) }
-                guard let item = shard.take(now: .now) else {
+                let now = ContinuousClock.now
+                var items: [Item] = []
+                while items.count < limit, let item = shard.take(now: now) { items.append(item) }
+                guard !items.isEmpty else {
                     shard.waiter = continuation
                     return nil
                 }
-                return .some(item)
+                return .some(items)
             }
             if let ready { continuation.resume(returning: ready) }
         }
@@ -121,7 +130,7 @@ final class ShardedWorkQueue: Sendable {
     /// Wakes every worker with nil; later enqueues are dropped.
     func close() {
         for shard in shards {
-            let waiter = shard.mutex.withLock { shard -> CheckedContinuation<Item?, Never>? in
+            let waiter = shard.mutex.withLock { shard -> CheckedContinuation<[Item]?, Never>? in
                 shard.closed = true
                 defer { shard.waiter = nil }
                 return shard.waiter

@@ -38,6 +38,21 @@ public final class JobMetrics: Sendable {
 
     private var resolvedFactory: any MetricsFactory { factory ?? MetricsSystem.factory }
 
+    /// Counters made so far, by label and dimensions: at most `limit + 1` jobs' worth, so
+    /// keeping them costs little, while making one per observation asks the backend's
+    /// registry under its lock every time (thousands of times at the top of the hour).
+    private let counters = Mutex<[[String]: Counter]>([:])
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = [label] + dimensions.map(\.1)
+        return counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: label, dimensions: dimensions, factory: resolvedFactory)
+            counters[key] = counter
+            return counter
+        }
+    }
+
     /// The `job` label for `job`; nil when per-job series are off.
     func label(_ job: JobID) -> String? {
         guard limit > 0 else { return nil }
@@ -60,21 +75,14 @@ public final class JobMetrics: Sendable {
     /// Counts the leader's decisions of `job` (`count` times for a skip covering a range).
     func decided(_ job: JobID, decision: String, reason: String, count: Int64) {
         guard let name = label(job) else { return }
-        Counter(
-            label: "etcron_job_decisions_total",
-            dimensions: [("tenant", job.tenant), ("job", name), ("decision", decision), ("reason", reason)],
-            factory: resolvedFactory
-        ).increment(by: Int64(max(1, count)))
+        counter("etcron_job_decisions_total", [("tenant", job.tenant), ("job", name), ("decision", decision), ("reason", reason)])
+            .increment(by: Int64(max(1, count)))
     }
 
     /// Counts a run of `job` this executor finished with `result` at `finishedAt`.
     func runFinished(_ job: JobID, result: RunResult, at finishedAt: Date) {
         guard let name = label(job) else { return }
-        Counter(
-            label: "etcron_job_runs_finished_total",
-            dimensions: [("tenant", job.tenant), ("job", name), ("result", result.rawValue)],
-            factory: resolvedFactory
-        ).increment()
+        counter("etcron_job_runs_finished_total", [("tenant", job.tenant), ("job", name), ("result", result.rawValue)]).increment()
         // `_other` mixes jobs: a last-success time would say nothing about any of them.
         guard result == .succeeded, name != Self.overflowLabel else { return }
         Gauge(

@@ -80,13 +80,25 @@ public struct SyncResult: Sendable {
     public var assignable: [String] = []
     /// Finished runs beyond the history limits, to delete.
     public var deletedRuns: [String] = []
+    /// The invoke decisions the deleted runs carried, to write to the decision log in the
+    /// same transaction.
+    public var archivedDecisions: [Etcron_V1_Decision] = []
     /// Manual triggers turned into runs, to delete.
     public var consumedTriggers: [String] = []
-    /// The new status, when it changed.
+    /// The new status, when it changed (see `statusToWrite` for when it is stored).
     public var status: Etcron_V1_JobStatus?
     /// When this job needs `sync` again because of time (next fire, a deadline); nil when
     /// only an event (spec, run or trigger change) can make it due.
     public var nextWake: Date?
+
+    /// The status to store with this result: nil when the result only invokes, because
+    /// the new runs carry their decisions and `JobStatus.reconciled(with:)` recovers the
+    /// cursor from them. One write per decision at the top of the hour instead of two.
+    public var statusToWrite: Etcron_V1_JobStatus? {
+        guard let status else { return nil }
+        let carriedByRuns = deletedRuns.isEmpty && decisions.allSatisfy { $0.kind == .invoke }
+        return carriedByRuns ? nil : status
+    }
 
     /// Whether there is anything to write.
     public var isEmpty: Bool {

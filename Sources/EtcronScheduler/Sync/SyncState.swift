@@ -17,21 +17,22 @@ struct SyncState {
         nowMs = Int64((input.now.timeIntervalSince1970 * 1000).rounded(.down))
         nowUnix = Int64(input.now.timeIntervalSince1970.rounded(.down))
         runs = Dictionary(input.runs.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
-        status = input.status ?? Etcron_V1_JobStatus()
+        status = (input.status ?? Etcron_V1_JobStatus()).reconciled(with: input.runs)
     }
 
     var spec: Etcron_V1_JobSpec { input.spec }
     var deadline: Int64 { spec.startingDeadlineSeconds }
     var maxAttempts: Int32 { max(0, spec.retry.maxRetries) + 1 }
 
-    /// The first scheduled time not yet decided is after this instant: the status cursor,
-    /// but never before the job's creation. (A job deleted and created again under the
-    /// same name finds its predecessor's status; the times in between were no job's.)
+    /// The first scheduled time not yet decided is after this instant: the status cursor
+    /// (advanced past the scheduled runs newer than the stored status), but never before
+    /// the job's creation. (A job deleted and created again under the same name finds its
+    /// predecessor's status; the times in between were no job's.)
     var cursor: Int64 {
         // Neither before the job existed nor before its current schedule took effect.
         let since = max(spec.createdAtUnixMs, spec.scheduleSinceUnixMs)
         let created = since > 0 ? since / 1000 : nil
-        if let status = input.status, status.decidedThroughUnix > 0 { return max(status.decidedThroughUnix, created ?? 0) }
+        if status.decidedThroughUnix > 0 { return max(status.decidedThroughUnix, created ?? 0) }
         return created ?? nowUnix - 1
     }
 
@@ -160,8 +161,6 @@ struct SyncState {
         }
         var run = newRun(scheduled: scheduled)
         run.waitsFor = waitsFor
-        result.newRuns.append(run)
-        runs[run.runID] = run
         var decision = Etcron_V1_Decision()
         decision.scheduledUnix = scheduled
         decision.kind = .invoke
@@ -173,6 +172,10 @@ struct SyncState {
         if !waitsFor.isEmpty {
             decision.message = "Replace: starts after \(waitsFor.joined(separator: ", ")) stopped"
         }
+        // The run is the decision's record until it is trimmed (then the log is).
+        run.decision = decision
+        result.newRuns.append(run)
+        runs[run.runID] = run
         record(decision)
     }
 
@@ -261,8 +264,13 @@ struct SyncState {
         let failed = finished.filter { $0.state.countsAsFailure }
         let doomed = succeeded.dropFirst(keepSucceeded) + failed.dropFirst(keepFailed)
         result.deletedRuns = doomed.map(\.runID).sorted()
+        guard !result.deletedRuns.isEmpty else { return }
         let deleted = Set(result.deletedRuns)
         result.updatedRuns.removeAll { deleted.contains($0.runID) }
+        // A trimmed run's decision moves to the log, and the status, which the runs no
+        // longer carry, is written with it.
+        result.archivedDecisions = doomed.filter(\.hasDecision).map(\.decision).sorted { $0.scheduledUnix < $1.scheduledUnix }
+        if result.status == nil { result.status = status }
     }
 
     mutating func planNextWake() {
