@@ -10,8 +10,9 @@ import SwiftProtobuf
 /// the scheduler is measured.
 struct SchedulerDecisionReader: Sendable {
     struct Result: Sendable {
-        /// Decided-at minus the scheduled second, in milliseconds, one per decision.
-        var lagsMs: [Int64] = []
+        /// Decided-at minus the scheduled second, in milliseconds, one per decision, by
+        /// scheduled second.
+        var lagsMs: [Int64: [Int64]] = [:]
         /// Invokes among them.
         var invokes = 0
         /// Keys written (created or changed) under the jobs, status and decisions prefixes
@@ -21,19 +22,22 @@ struct SchedulerDecisionReader: Sendable {
         var transactions: Int64 = 0
         /// Decisions of other seconds (there should be none).
         var strays = 0
+
+        /// Every decision read, of every second.
+        var decisions: Int { lagsMs.values.reduce(0) { $0 + $1.count } }
     }
 
     let client: EtcdClient
     let keys: JobKeys
 
-    func read(since revision: Int64, scheduledUnix: Int64) async throws -> Result {
+    func read(since revision: Int64, scheduled: Set<Int64>) async throws -> Result {
         var result = Result()
         func count(_ decision: Etcron_V1_Decision) {
-            guard decision.scheduledUnix == scheduledUnix else {
+            guard scheduled.contains(decision.scheduledUnix) else {
                 result.strays += 1
                 return
             }
-            result.lagsMs.append(decision.decidedAtUnixMs - scheduledUnix * 1000)
+            result.lagsMs[decision.scheduledUnix, default: []].append(decision.decidedAtUnixMs - decision.scheduledUnix * 1000)
             if decision.kind == .invoke { result.invokes += 1 }
         }
         // An invoke's decision is held by its run until the run is trimmed.

@@ -7,23 +7,22 @@ import Foundation
 struct SchedulerRawCeiling: Sendable {
     let client: EtcdClient
 
-    /// Writes `puts` keys `rounds` times and returns the best rate, in puts per second
-    /// (etcd's first writes to a fresh data directory are slower than its steady state).
-    func measure(puts: Int, width: Int, rounds: Int = 3, figures: EtcdFigures) async throws -> Double {
+    /// Writes `puts` keys `rounds` times and returns each round's rate, in puts per second.
+    func measure(puts: Int, width: Int, rounds: Int = 3, figures: EtcdFigures) async throws -> [Double] {
         figures.progress("baseline: \(rounds) x \(puts) raw puts in Txns of 128, \(width) in flight")
         let value = Data(repeating: 0x61, count: 120)
         let batches = EtcdPutWorkloads.transactions(prefix: "bench/raw/", count: puts, size: 128, value: value)
         let client = self.client
-        var best = 0.0
+        var rates: [Double] = []
         for _ in 0..<rounds {
             let elapsed = try await timed {
                 try await inFlight(batches, width: width) { txn in
                     _ = try await client.txn(txn)
                 }
             }
-            best = max(best, Double(puts) / max(elapsed.seconds, 1e-9))
+            rates.append(Double(puts) / max(elapsed.seconds, 1e-9))
         }
         _ = try await client.delete(.prefix("bench/raw/"))
-        return best
+        return rates
     }
 }

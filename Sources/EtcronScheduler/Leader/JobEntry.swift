@@ -18,6 +18,9 @@ struct JobEntry: Sendable {
         var status: Etcron_V1_JobStatus?
         var statusRevision: Int64 = 0
         var runs: [String: Etcron_V1_Run] = [:]
+        /// Runs not yet finished, recounted whenever `runs` changes (the index reads it on
+        /// every change of any job, to keep the per-tenant counts).
+        var activeRuns = 0
         var runRevisions: [String: Int64] = [:]
         var triggers: [String: Etcron_V1_ManualTrigger] = [:]
         var reportedErrorRevision: Int64 = 0
@@ -32,6 +35,7 @@ struct JobEntry: Sendable {
             copy.status = status
             copy.statusRevision = statusRevision
             copy.runs = runs
+            copy.activeRuns = activeRuns
             copy.runRevisions = runRevisions
             copy.triggers = triggers
             copy.reportedErrorRevision = reportedErrorRevision
@@ -75,6 +79,7 @@ struct JobEntry: Sendable {
         get { storage.runs }
         _modify {
             let storage = unique()
+            defer { storage.activeRuns = storage.runs.values.reduce(0) { $0 + ($1.isActive ? 1 : 0) } }
             yield &storage.runs
         }
     }
@@ -99,7 +104,7 @@ struct JobEntry: Sendable {
     }
 
     /// Runs not yet finished.
-    var activeRuns: Int { storage.runs.values.reduce(0) { $0 + ($1.isActive ? 1 : 0) } }
+    var activeRuns: Int { storage.activeRuns }
 
     var isEmpty: Bool {
         storage.spec == nil && storage.schedule == nil && storage.runs.isEmpty && storage.triggers.isEmpty && storage.status == nil

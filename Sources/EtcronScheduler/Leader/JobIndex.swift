@@ -56,6 +56,9 @@ final class JobIndex: Sendable {
     func put(_ kv: KeyValue) -> Effect {
         guard let record = JobRecordKey(kv.keyString, keys: keys) else { return .none }
         let id = record.job
+        if case .run(_, let runID) = record {
+            return putRun(id, runID, kv)
+        }
         return state.withLock { state -> Effect in
             var entry = state.take(id) ?? JobEntry()
             defer { state.store(id, entry) }
@@ -80,22 +83,37 @@ final class JobIndex: Sendable {
                     entry.statusRevision = kv.modRevision
                 }
                 return .none
-            case .run(_, let runID):
-                if let known = entry.runRevisions[runID], known >= kv.modRevision { return .none }
-                guard let run = try? Etcron_V1_Run(serializedBytes: kv.value) else { return .none }
-                entry.runs[runID] = run.indexed
-                entry.runRevisions[runID] = kv.modRevision
-                // Only leaders write pending runs (executors write running and finished
-                // ones), so a pending run stamped with this leader's token is its own write
-                // coming back, often before the commit's reply: nothing new to decide.
-                if run.state == .pending, leaderToken != 0, run.leaderToken == leaderToken { return .none }
-                return .sync(id)
+            case .run:
+                return .none  // putRun
             case .trigger(_, let triggerID):
                 guard let trigger = try? Etcron_V1_ManualTrigger(serializedBytes: kv.value) else { return .none }
                 entry.triggers[triggerID] = trigger
                 return .sync(id)
             }
         }
+    }
+
+    /// Applies a run's put: the leader's own writes come back on the watch, once per run
+    /// it creates, so what is already known is told apart without decoding or changing
+    /// the job's entry, and decoding happens outside the lock.
+    private func putRun(_ id: JobID, _ runID: String, _ kv: KeyValue) -> Effect {
+        let known = state.withLock { $0.jobs[id]?.runRevisions[runID] }
+        if let known, known >= kv.modRevision { return .none }
+        guard let run = try? Etcron_V1_Run(serializedBytes: kv.value) else { return .none }
+        let applied = state.withLock { state -> Bool in
+            var entry = state.take(id) ?? JobEntry()
+            defer { state.store(id, entry) }
+            if let known = entry.runRevisions[runID], known >= kv.modRevision { return false }
+            entry.runs[runID] = run.indexed
+            entry.runRevisions[runID] = kv.modRevision
+            return true
+        }
+        guard applied else { return .none }
+        // Only leaders write pending runs (executors write running and finished ones), so
+        // a pending run stamped with this leader's token is its own write coming back,
+        // often before the commit's reply: nothing new to decide.
+        if run.state == .pending, leaderToken != 0, run.leaderToken == leaderToken { return .none }
+        return .sync(id)
     }
 
     /// Applies a delete event.
