@@ -14,7 +14,7 @@
 /// pointer at <prefix>assignments/<replica id>/<run id> that its executor watches.
 ///
 /// A skip's decision goes to the log when it is made. An invoke's decision is written
-/// inside the run it creates (Run.decision), one record instead of two at the top of the
+/// inside the run it creates (Run.decided_at_unix_ms), one record instead of two at the top of the
 /// hour, and moves to the log in the Txn that trims the run. Either way, each (job,
 /// scheduled time) has exactly one decision record in etcd at any revision.
 
@@ -338,17 +338,19 @@ public nonisolated struct Etcron_V1_Run: @unchecked Sendable {
     set {_uniqueStorage()._waitsFor = newValue}
   }
 
-  /// The invoke decision that created this scheduled run (unset for a manual run). It is
-  /// the decision's record while the run is kept; the Txn that trims the run writes it to
-  /// the decision log.
-  public var decision: Etcron_V1_Decision {
-    get {_storage._decision ?? Etcron_V1_Decision()}
-    set {_uniqueStorage()._decision = newValue}
+  /// The invoke decision that created this scheduled run (0 and empty for a manual run):
+  /// when it was decided and, under Replace, its message. With the run's scheduled time,
+  /// ID and leader token that is the whole decision record, held here while the run is
+  /// kept; the Txn that trims the run writes it to the decision log.
+  public var decidedAtUnixMs: Int64 {
+    get {_storage._decidedAtUnixMs}
+    set {_uniqueStorage()._decidedAtUnixMs = newValue}
   }
-  /// Returns true if `decision` has been explicitly set.
-  public var hasDecision: Bool {_storage._decision != nil}
-  /// Clears the value of `decision`. Subsequent reads from it will return its default value.
-  public mutating func clearDecision() {_uniqueStorage()._decision = nil}
+
+  public var decisionMessage: String {
+    get {_storage._decisionMessage}
+    set {_uniqueStorage()._decisionMessage = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -464,7 +466,7 @@ nonisolated extension Etcron_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Run"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}tenant\0\u{1}job\0\u{3}scheduled_unix\0\u{1}manual\0\u{1}note\0\u{3}assigned_to\0\u{1}state\0\u{3}created_at_unix_ms\0\u{3}claimed_at_unix_ms\0\u{3}started_at_unix_ms\0\u{3}finished_at_unix_ms\0\u{1}attempts\0\u{3}exit_code\0\u{3}http_status\0\u{1}output\0\u{1}message\0\u{3}leader_token\0\u{3}stop_requested\0\u{3}executor_lease\0\u{3}waits_for\0\u{1}decision\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}tenant\0\u{1}job\0\u{3}scheduled_unix\0\u{1}manual\0\u{1}note\0\u{3}assigned_to\0\u{1}state\0\u{3}created_at_unix_ms\0\u{3}claimed_at_unix_ms\0\u{3}started_at_unix_ms\0\u{3}finished_at_unix_ms\0\u{1}attempts\0\u{3}exit_code\0\u{3}http_status\0\u{1}output\0\u{1}message\0\u{3}leader_token\0\u{3}stop_requested\0\u{3}executor_lease\0\u{3}waits_for\0\u{3}decided_at_unix_ms\0\u{3}decision_message\0")
 
   fileprivate class _StorageClass {
     var _runID: String = String()
@@ -488,7 +490,8 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
     var _stopRequested: Bool = false
     var _executorLease: Int64 = 0
     var _waitsFor: [String] = []
-    var _decision: Etcron_V1_Decision? = nil
+    var _decidedAtUnixMs: Int64 = 0
+    var _decisionMessage: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -520,7 +523,8 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
       _stopRequested = source._stopRequested
       _executorLease = source._executorLease
       _waitsFor = source._waitsFor
-      _decision = source._decision
+      _decidedAtUnixMs = source._decidedAtUnixMs
+      _decisionMessage = source._decisionMessage
     }
   }
 
@@ -560,7 +564,8 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
         case 19: try { try decoder.decodeSingularBoolField(value: &_storage._stopRequested) }()
         case 20: try { try decoder.decodeSingularInt64Field(value: &_storage._executorLease) }()
         case 21: try { try decoder.decodeRepeatedStringField(value: &_storage._waitsFor) }()
-        case 22: try { try decoder.decodeSingularMessageField(value: &_storage._decision) }()
+        case 22: try { try decoder.decodeSingularInt64Field(value: &_storage._decidedAtUnixMs) }()
+        case 23: try { try decoder.decodeSingularStringField(value: &_storage._decisionMessage) }()
         default: break
         }
       }
@@ -569,10 +574,6 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
       if !_storage._runID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._runID, fieldNumber: 1)
       }
@@ -636,9 +637,12 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
       if !_storage._waitsFor.isEmpty {
         try visitor.visitRepeatedStringField(value: _storage._waitsFor, fieldNumber: 21)
       }
-      try { if let v = _storage._decision {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
-      } }()
+      if _storage._decidedAtUnixMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._decidedAtUnixMs, fieldNumber: 22)
+      }
+      if !_storage._decisionMessage.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._decisionMessage, fieldNumber: 23)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -669,7 +673,8 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
         if _storage._stopRequested != rhs_storage._stopRequested {return false}
         if _storage._executorLease != rhs_storage._executorLease {return false}
         if _storage._waitsFor != rhs_storage._waitsFor {return false}
-        if _storage._decision != rhs_storage._decision {return false}
+        if _storage._decidedAtUnixMs != rhs_storage._decidedAtUnixMs {return false}
+        if _storage._decisionMessage != rhs_storage._decisionMessage {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -44,7 +44,7 @@ struct SchedulerDecisionReader: Sendable {
         let now = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000, minModRevision: revision) { kvs in
             result.writes += kvs.count
             for kv in kvs where kv.keyString.contains("/runs/") {
-                if let run = try? Etcron_V1_Run(serializedBytes: kv.value), run.hasDecision { count(run.decision) }
+                if let decision = (try? Etcron_V1_Run(serializedBytes: kv.value))?.heldDecision { count(decision) }
             }
         }
         _ = try await client.rangePaged(.prefix(keys.statuses), pageSize: 2000, revision: now, minModRevision: revision) { kvs in

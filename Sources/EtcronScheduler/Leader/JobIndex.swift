@@ -51,12 +51,18 @@ final class JobIndex: Sendable {
         case sync(JobID)
     }
 
-    /// Applies a key-value read or a put event.
+    /// Applies a key-value read or a put event (`watched`: from the leader's watch, which
+    /// starts after its load, so every write in it was made after the leader won).
     @discardableResult
-    func put(_ kv: KeyValue) -> Effect {
+    func put(_ kv: KeyValue, watched: Bool = false) -> Effect {
         guard let record = JobRecordKey(kv.keyString, keys: keys) else { return .none }
         let id = record.job
         if case .run(_, let runID) = record {
+            // Only a leader creates runs (executors change existing ones), and the fence
+            // keeps any other leader from writing after this one won: a run created after
+            // the load is this leader's own, recorded by `committed` when its commit
+            // returns. One such event comes back per invoke, so it costs nothing here.
+            if watched, kv.version == 1, leaderToken != 0 { return .none }
             return putRun(id, runID, kv)
         }
         return state.withLock { state -> Effect in
@@ -173,6 +179,8 @@ final class JobIndex: Sendable {
                 entry.statusRevision = max(entry.statusRevision, revision)
             }
             for run in result.newRuns + result.updatedRuns + assigned {
+                // An executor's change may have come in on the watch before this reply.
+                if let known = entry.runRevisions[run.runID], known > revision { continue }
                 entry.runs[run.runID] = run.indexed
                 entry.runRevisions[run.runID] = revision
             }

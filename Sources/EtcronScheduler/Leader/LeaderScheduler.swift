@@ -86,7 +86,7 @@ final class LeaderScheduler: Sendable {
     private func followJobs(from revision: Int64) async throws {
         for try await response in client.watch(.prefix(keys.jobs), options: WatchOptions(startRevision: revision)) {
             for event in response.events {
-                let effect = event.kind == .put ? index.put(event.kv) : index.delete(event.kv.keyString)
+                let effect = event.kind == .put ? index.put(event.kv, watched: true) : index.delete(event.kv.keyString)
                 if case .sync(let job) = effect { queue.enqueue(job) }
             }
         }

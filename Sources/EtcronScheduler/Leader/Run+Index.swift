@@ -15,7 +15,9 @@ extension Etcron_V1_Run {
         kept.createdAtUnixMs = createdAtUnixMs
         kept.finishedAtUnixMs = finishedAtUnixMs
         // Moved to the decision log when the run is trimmed.
-        if hasDecision { kept.decision = decision }
+        kept.decidedAtUnixMs = decidedAtUnixMs
+        kept.decisionMessage = decisionMessage
+        kept.leaderToken = leaderToken
         return kept
     }
 }

@@ -173,7 +173,7 @@ struct SyncState {
             decision.message = "Replace: starts after \(waitsFor.joined(separator: ", ")) stopped"
         }
         // The run is the decision's record until it is trimmed (then the log is).
-        run.decision = decision
+        run.hold(decision)
         result.newRuns.append(run)
         runs[run.runID] = run
         record(decision)
@@ -269,7 +269,7 @@ struct SyncState {
         result.updatedRuns.removeAll { deleted.contains($0.runID) }
         // A trimmed run's decision moves to the log, and the status, which the runs no
         // longer carry, is written with it.
-        result.archivedDecisions = doomed.filter(\.hasDecision).map(\.decision).sorted { $0.scheduledUnix < $1.scheduledUnix }
+        result.archivedDecisions = doomed.compactMap(\.heldDecision).sorted { $0.scheduledUnix < $1.scheduledUnix }
         if result.status == nil { result.status = status }
     }
 
