@@ -300,8 +300,8 @@ public nonisolated struct Etcron_V1_JobSpec: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
-/// Written by the leader in the same fenced Txn as the skips it covers and whenever it
-/// trims runs. It is not written for an invoke alone: the run carries that decision, so a
+/// Written by the leader in the same fenced Txn as the skips (error ones included) it
+/// covers and whenever it trims runs. It is not written for an invoke alone: the run carries that decision, so a
 /// new leader advances the status past the scheduled runs it loads (see
 /// JobStatus.reconciled in EtcronScheduler).
 public nonisolated struct Etcron_V1_JobStatus: Sendable {
@@ -321,6 +321,10 @@ public nonisolated struct Etcron_V1_JobStatus: Sendable {
   public var invocations: Int64 = 0
 
   public var skips: Int64 = 0
+
+  /// When an `error` decision was last recorded (a spec that cannot be scheduled): with
+  /// the cursor, when the job was last active, for garbage collection once it is deleted.
+  public var lastErrorUnix: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -756,7 +760,7 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Etcron_V1_JobStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}decided_through_unix\0\u{3}spec_revision\0\u{3}last_invoked_unix\0\u{1}invocations\0\u{1}skips\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}decided_through_unix\0\u{3}spec_revision\0\u{3}last_invoked_unix\0\u{1}invocations\0\u{1}skips\0\u{3}last_error_unix\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -769,6 +773,7 @@ nonisolated extension Etcron_V1_JobStatus: SwiftProtobuf.Message, SwiftProtobuf.
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.lastInvokedUnix) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.invocations) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.skips) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.lastErrorUnix) }()
       default: break
       }
     }
@@ -790,6 +795,9 @@ nonisolated extension Etcron_V1_JobStatus: SwiftProtobuf.Message, SwiftProtobuf.
     if self.skips != 0 {
       try visitor.visitSingularInt64Field(value: self.skips, fieldNumber: 5)
     }
+    if self.lastErrorUnix != 0 {
+      try visitor.visitSingularInt64Field(value: self.lastErrorUnix, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -799,6 +807,7 @@ nonisolated extension Etcron_V1_JobStatus: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.lastInvokedUnix != rhs.lastInvokedUnix {return false}
     if lhs.invocations != rhs.invocations {return false}
     if lhs.skips != rhs.skips {return false}
+    if lhs.lastErrorUnix != rhs.lastErrorUnix {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

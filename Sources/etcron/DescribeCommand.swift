@@ -96,6 +96,7 @@ struct DescribeCommand: AsyncParsableCommand {
         var parts = ["decided through \(status.decidedThrough?.rfc3339 ?? "-")"]
         parts.append("\(status.invocations) invocations, \(status.skips) skips")
         if let last = status.lastInvoked { parts.append("last invoked \(last.rfc3339)") }
+        if let error = status.lastError { parts.append("last error decision \(error.rfc3339) (see etcron why)") }
         return parts.joined(separator: "; ")
     }
 }

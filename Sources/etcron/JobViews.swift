@@ -88,6 +88,7 @@ struct StatusView: Encodable {
     var lastInvoked: Date?
     var invocations: Int64
     var skips: Int64
+    var lastError: Date?
 
     init(_ status: Etcron_V1_JobStatus) {
         decidedThrough = Date(unixSeconds: status.decidedThroughUnix)
@@ -95,6 +96,7 @@ struct StatusView: Encodable {
         lastInvoked = Date(unixSeconds: status.lastInvokedUnix)
         invocations = status.invocations
         skips = status.skips
+        lastError = Date(unixSeconds: status.lastErrorUnix)
     }
 }
 

@@ -22,6 +22,23 @@ struct JobMetricsTests {
         #expect(metrics.counters.allSatisfy { counter in !counter.dimensions.contains { $0 == ("job", "c") } })
     }
 
+    @Test("a deleted job's series are removed and its slot goes to the next job")
+    func forget() throws {
+        let metrics = TestMetrics()
+        let jobs = JobMetrics(limit: 1, factory: metrics)
+        let (gone, next) = (JobID(tenant: "t", name: "gone"), JobID(tenant: "t", name: "next"))
+        jobs.decided(gone, decision: "invoke", reason: "", count: 1)
+        jobs.runFinished(gone, result: .succeeded, at: Date(timeIntervalSince1970: 100))
+        jobs.decided(next, decision: "invoke", reason: "", count: 1)
+        #expect(try metrics.expectCounter("etcron_job_decisions_total", [("tenant", "t"), ("job", "_other"), ("decision", "invoke"), ("reason", "")]).totalValue == 1)
+        jobs.forget(gone)
+        jobs.forget(JobID(tenant: "t", name: "never-seen"))
+        #expect(metrics.counters.allSatisfy { counter in !counter.dimensions.contains { $0 == ("job", "gone") } })
+        #expect(metrics.recorders.allSatisfy { recorder in !recorder.dimensions.contains { $0 == ("job", "gone") } })
+        jobs.decided(next, decision: "invoke", reason: "", count: 1)
+        #expect(try metrics.expectCounter("etcron_job_decisions_total", [("tenant", "t"), ("job", "next"), ("decision", "invoke"), ("reason", "")]).totalValue == 1)
+    }
+
     @Test("a skip covering a range counts each time; runs finished count per result; successes set the last-success gauge")
     func runsAndSkips() throws {
         let metrics = TestMetrics()

@@ -3,6 +3,7 @@ import EtcdTestHarness
 import EtcronProto
 import EtcronScheduler
 import Foundation
+import SwiftProtobuf
 import Testing
 
 extension SemanticsProcessTests {
@@ -20,10 +21,18 @@ extension SemanticsProcessTests {
                 $0.history.failed = 1
             }
             try await h.apply(kept, SemanticsHarness.job("removed", "* * * * * *"))
+            // A spec that cannot be scheduled, written behind the store's back: its history
+            // is one `error` decision, with no cursor and no run.
+            let broken = SemanticsHarness.job("broken", "61 * * * * *")
+            try await h.client.put(h.keys.spec(tenant, "broken"), value: try broken.serializedData())
             try await Task.sleep(for: .seconds(2))
             // Younger than the retention: nothing is collected yet.
             let first = try #require(try await h.decisions("kept").map(\.scheduledUnix).min())
             try await h.store.delete(tenant: tenant, name: "removed")
+            try await h.eventually("the broken job's error decision", timeout: .seconds(10)) { () -> Bool? in
+                try await h.decisions("broken").isEmpty ? nil : true
+            }
+            _ = try await h.client.delete(.key(h.keys.spec(tenant, "broken")))
             #expect(!(try await h.decisions("removed")).isEmpty, "a deleted job's history stays readable until collected")
 
             // Old decisions go; recent ones and the status cursor stay.
@@ -38,20 +47,23 @@ extension SemanticsProcessTests {
             #expect(try await h.client.get(h.keys.status(tenant, "kept")) != nil)
 
             // Every record of the deleted job goes once it has been quiet for the retention.
-            try await h.eventually("the deleted job's records collected", timeout: .seconds(20)) { () -> Bool? in
-                let records = try await h.client.range(.prefix(h.keys.job(tenant, "removed"))).kvs.count
-                let decisions = try await h.decisions("removed").count
-                return records + decisions == 0 ? true : nil
+            for name in ["removed", "broken"] {
+                try await h.eventually("the deleted job \(name)'s records collected", timeout: .seconds(20)) { () -> Bool? in
+                    let records = try await h.client.range(.prefix(h.keys.job(tenant, name))).kvs.count
+                    let status = try await h.client.get(h.keys.status(tenant, name)) == nil ? 0 : 1
+                    let decisions = try await h.decisions(name).count
+                    return records + status + decisions == 0 ? true : nil
+                }
             }
 
             // One job has its own series; the other is counted under job="_other".
             let metrics = try await HealthProbe.get(port: h.group.replicas[0].port, path: "/metrics", timeout: .seconds(2)).body
             let decisionLines = metrics.split(separator: "\n").filter { $0.hasPrefix("etcron_job_decisions_total{") }
-            let own = ["kept", "removed"].filter { name in decisionLines.contains { $0.contains("job=\"\(name)\"") } }
+            let own = ["kept", "removed", "broken"].filter { name in decisionLines.contains { $0.contains("job=\"\(name)\"") } }
             #expect(own.count == 1, "jobs with their own series: \(own)")
             #expect(decisionLines.contains { $0.contains("job=\"_other\"") })
             #expect(metrics.contains("etcron_job_metrics_overflow_total"))
-            #expect(metrics.contains("etcron_history_gc_jobs_total{action=\"purge\"} 1"))
+            #expect(metrics.contains("etcron_history_gc_jobs_total{action=\"purge\"} 2"))
         }
     }
 }

@@ -5,7 +5,8 @@ struct JobHistoryFacts: Sendable, Hashable {
     var deleted: Bool
     /// The status cursor: every scheduled time up to here is decided.
     var decidedThroughUnix: Int64
-    /// The newest of the cursor and the runs' creation and finish times.
+    /// The newest of the cursor, the last `error` decision and the runs' creation and
+    /// finish times.
     var lastActivityUnix: Int64
     /// Some run is pending or running.
     var hasActiveRuns: Bool

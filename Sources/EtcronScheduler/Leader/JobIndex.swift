@@ -236,9 +236,10 @@ final class JobIndex: Sendable {
             state.jobs.map { id, entry in
                 let runActivity = entry.runs.values.map { max($0.finishedAtUnixMs, $0.createdAtUnixMs) / 1000 }.max() ?? 0
                 let decided = entry.status?.decidedThroughUnix ?? 0
+                let errored = entry.status?.lastErrorUnix ?? 0
                 return JobHistoryFacts(
                     job: id, deleted: entry.spec == nil && entry.schedule == nil, decidedThroughUnix: decided,
-                    lastActivityUnix: max(decided, runActivity), hasActiveRuns: entry.activeRuns > 0)
+                    lastActivityUnix: max(decided, errored, runActivity), hasActiveRuns: entry.activeRuns > 0)
             }
         }
     }

@@ -138,9 +138,15 @@ extension LeaderScheduler {
         decision.decidedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
         decision.leaderToken = leadership.fence.token
         decision.count = 0
-        let item = try CommitItem(job: job, keys: keys, result: SyncResult(), assigned: [], runRevisions: [:], errorDecision: decision)
+        // The status goes with it: it tells a later leader when the job was last active,
+        // so its history is collected once it is deleted, even with no run or cursor.
+        var result = SyncResult()
+        var status = entry.status ?? Etcron_V1_JobStatus()
+        status.lastErrorUnix = decision.scheduledUnix
+        result.status = status
+        let item = try CommitItem(job: job, keys: keys, result: result, assigned: [], runRevisions: [:], errorDecision: decision)
         if case .committed(let revision) = try await batcher.submit(item) {
-            index.committed(job, SyncResult(), assigned: [], errorRevision: entry.specRevision, revision: revision)
+            index.committed(job, result, assigned: [], errorRevision: entry.specRevision, revision: revision)
             metrics.decision("skip", reason: "error", count: 1)
             options.jobMetrics?.decided(job, decision: "skip", reason: "error", count: 1)
         } else {

@@ -87,6 +87,9 @@ final class LeaderScheduler: Sendable {
         for try await response in client.watch(.prefix(keys.jobs), options: WatchOptions(startRevision: revision)) {
             for event in response.events {
                 let effect = event.kind == .put ? index.put(event.kv, watched: true) : index.delete(event.kv.keyString)
+                if event.kind == .delete, let metrics = options.jobMetrics, case .spec(let job)? = JobRecordKey(event.kv.keyString, keys: keys) {
+                    metrics.forget(job)
+                }
                 if case .sync(let job) = effect { queue.enqueue(job) }
             }
         }

@@ -9,6 +9,8 @@ import Synchronization
 /// process's lifetime) and every other job is counted under `job="_other"`.
 /// `etcron_job_metrics_overflow_total` counts observations that fell into `_other`, and a
 /// warning is logged the first time it happens. A limit of 0 turns per-job series off.
+/// The leader frees a deleted job's slot (`forget`); another replica's executor keeps the
+/// series of runs it finished until it restarts.
 ///
 /// - `etcron_job_decisions_total{tenant,job,decision,reason}`: the leader's decisions.
 /// - `etcron_job_runs_finished_total{tenant,job,result}`: runs this executor finished.
@@ -38,19 +40,52 @@ public final class JobMetrics: Sendable {
 
     private var resolvedFactory: any MetricsFactory { factory ?? MetricsSystem.factory }
 
-    /// Counters made so far, by label and dimensions: at most `limit + 1` jobs' worth, so
-    /// keeping them costs little, while making one per observation asks the backend's
-    /// registry under its lock every time (thousands of times at the top of the hour).
-    private let counters = Mutex<[[String]: Counter]>([:])
+    /// The series made so far, keyed by label then dimension values (tenant and job first):
+    /// at most `limit + 1` jobs' worth, so keeping them costs little, while making one per
+    /// observation asks the backend's registry under its lock every time (thousands of
+    /// times at the top of the hour). Kept also to remove a deleted job's series.
+    private struct Series {
+        var counters: [[String]: Counter] = [:]
+        var gauges: [[String]: Gauge] = [:]
+    }
+
+    private let series = Mutex(Series())
 
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
         let key = [label] + dimensions.map(\.1)
-        return counters.withLock { counters in
-            if let counter = counters[key] { return counter }
+        return series.withLock { series in
+            if let counter = series.counters[key] { return counter }
             let counter = Counter(label: label, dimensions: dimensions, factory: resolvedFactory)
-            counters[key] = counter
+            series.counters[key] = counter
             return counter
         }
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
+        let key = [label] + dimensions.map(\.1)
+        return series.withLock { series in
+            if let gauge = series.gauges[key] { return gauge }
+            let gauge = Gauge(label: label, dimensions: dimensions, factory: resolvedFactory)
+            series.gauges[key] = gauge
+            return gauge
+        }
+    }
+
+    /// Frees the slot of `job`, which was deleted: its own series leave the exposition and
+    /// the next job reported on may have the slot. (Its observations under `_other` stay
+    /// counted there.)
+    public func forget(_ job: JobID) {
+        guard admitted.withLock({ $0.remove(job) }) != nil else { return }
+        let (counters, gauges) = series.withLock { series -> ([Counter], [Gauge]) in
+            func owned(_ key: [String]) -> Bool { key.count > 2 && key[1] == job.tenant && key[2] == job.name }
+            let counters = series.counters.filter { owned($0.key) }
+            let gauges = series.gauges.filter { owned($0.key) }
+            series.counters = series.counters.filter { !owned($0.key) }
+            series.gauges = series.gauges.filter { !owned($0.key) }
+            return (Array(counters.values), Array(gauges.values))
+        }
+        counters.forEach { $0.destroy() }
+        gauges.forEach { $0.destroy() }
     }
 
     /// The `job` label for `job`; nil when per-job series are off.
@@ -85,10 +120,6 @@ public final class JobMetrics: Sendable {
         counter("etcron_job_runs_finished_total", [("tenant", job.tenant), ("job", name), ("result", result.rawValue)]).increment()
         // `_other` mixes jobs: a last-success time would say nothing about any of them.
         guard result == .succeeded, name != Self.overflowLabel else { return }
-        Gauge(
-            label: "etcron_job_last_success_timestamp_seconds",
-            dimensions: [("tenant", job.tenant), ("job", name)],
-            factory: resolvedFactory
-        ).record(finishedAt.timeIntervalSince1970)
+        gauge("etcron_job_last_success_timestamp_seconds", [("tenant", job.tenant), ("job", name)]).record(finishedAt.timeIntervalSince1970)
     }
 }

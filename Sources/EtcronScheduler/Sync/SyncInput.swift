@@ -96,7 +96,7 @@ public struct SyncResult: Sendable {
     /// cursor from them. One write per decision at the top of the hour instead of two.
     public var statusToWrite: Etcron_V1_JobStatus? {
         guard let status else { return nil }
-        let carriedByRuns = deletedRuns.isEmpty && decisions.allSatisfy { $0.kind == .invoke }
+        let carriedByRuns = deletedRuns.isEmpty && !decisions.isEmpty && decisions.allSatisfy { $0.kind == .invoke }
         return carriedByRuns ? nil : status
     }
 
