@@ -8,7 +8,7 @@ struct SchedulerRawCeiling: Sendable {
     let client: EtcdClient
 
     /// Writes `puts` keys `rounds` times and returns each round's rate, in puts per second.
-    func measure(puts: Int, width: Int, rounds: Int = 3, figures: EtcdFigures) async throws -> [Double] {
+    func measure(puts: Int, width: Int, rounds: Int = 5, figures: EtcdFigures) async throws -> [Double] {
         figures.progress("baseline: \(rounds) x \(puts) raw puts in Txns of 128, \(width) in flight")
         let value = Data(repeating: 0x61, count: 120)
         let batches = EtcdPutWorkloads.transactions(prefix: "bench/raw/", count: puts, size: 128, value: value)

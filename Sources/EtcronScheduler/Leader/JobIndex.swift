@@ -170,28 +170,56 @@ final class JobIndex: Sendable {
         state.withLock { $0.jobs[id] }
     }
 
+    /// Copies of many jobs' entries, under one lock.
+    func entries(_ ids: [JobID]) -> [JobEntry?] {
+        state.withLock { state in ids.map { state.jobs[$0] } }
+    }
+
+    /// What one job's commit wrote, for `committed`.
+    struct Commit {
+        var job: JobID
+        var result: SyncResult
+        var assigned: [Etcron_V1_Run]
+        var revision: Int64
+    }
+
+    /// Records what a worker committed, so its echo from the watch is ignored: many jobs
+    /// under one lock.
+    func committed(_ commits: [Commit]) {
+        guard !commits.isEmpty else { return }
+        state.withLock { state in
+            for commit in commits {
+                Self.apply(commit.job, commit.result, assigned: commit.assigned, errorRevision: nil, revision: commit.revision, to: &state)
+            }
+        }
+    }
+
     /// Records what a worker committed at `revision`, so its echo from the watch is ignored.
     func committed(_ id: JobID, _ result: SyncResult, assigned: [Etcron_V1_Run], errorRevision: Int64?, revision: Int64) {
         state.withLock { state in
-            guard var entry = state.take(id) else { return }
-            if let status = result.status {
-                entry.status = status
-                entry.statusRevision = max(entry.statusRevision, revision)
-            }
-            for run in result.newRuns + result.updatedRuns + assigned {
-                // An executor's change may have come in on the watch before this reply.
-                if let known = entry.runRevisions[run.runID], known > revision { continue }
-                entry.runs[run.runID] = run.indexed
-                entry.runRevisions[run.runID] = revision
-            }
-            for runID in result.deletedRuns {
-                entry.runs[runID] = nil
-                entry.runRevisions[runID] = nil
-            }
-            for triggerID in result.consumedTriggers { entry.triggers[triggerID] = nil }
-            if let errorRevision { entry.reportedErrorRevision = errorRevision }
-            state.store(id, entry)
+            Self.apply(id, result, assigned: assigned, errorRevision: errorRevision, revision: revision, to: &state)
         }
+    }
+
+    private static func apply(_ id: JobID, _ result: SyncResult, assigned: [Etcron_V1_Run], errorRevision: Int64?, revision: Int64, to state: inout State) {
+        guard var entry = state.take(id) else { return }
+        if let status = result.status {
+            entry.status = status
+            entry.statusRevision = max(entry.statusRevision, revision)
+        }
+        for run in result.newRuns + result.updatedRuns + assigned {
+            // An executor's change may have come in on the watch before this reply.
+            if let known = entry.runRevisions[run.runID], known > revision { continue }
+            entry.runs[run.runID] = run.indexed
+            entry.runRevisions[run.runID] = revision
+        }
+        for runID in result.deletedRuns {
+            entry.runs[runID] = nil
+            entry.runRevisions[runID] = nil
+        }
+        for triggerID in result.consumedTriggers { entry.triggers[triggerID] = nil }
+        if let errorRevision { entry.reportedErrorRevision = errorRevision }
+        state.store(id, entry)
     }
 
     /// Forgets what is known about a job's runs so the next read reloads them.

@@ -27,43 +27,62 @@ extension LeaderScheduler {
     /// each job's outcome and re-arms its timer. A job whose sync fails for any reason but
     /// lost leadership is retried in a second; the others go on.
     func sync(_ jobs: [JobID]) async throws {
-        let members = index.members
-        let executors = Executors(leases: members, sorted: members.keys.sorted())
-        var decided: [Decided] = []
-        for job in jobs {
+        let decided = try await decide(jobs)
+        var outcomes = await batcher.submit(decided.compactMap(\.item)).makeIterator()
+        var commits: [JobIndex.Commit] = []
+        var wakes: [(job: JobID, when: Date?)] = []
+        var stale: [JobID] = []
+        for one in decided {
+            guard one.item != nil, let outcome = outcomes.next() else {
+                wakes.append((one.job, one.result.nextWake))
+                continue
+            }
+            switch outcome {
+            case .success(.committed(let revision)):
+                commits.append(JobIndex.Commit(job: one.job, result: one.result, assigned: one.assigned, revision: revision))
+                wakes.append((one.job, one.result.nextWake))
+            case .success(.conflict):
+                stale.append(one.job)
+            case .failure(let error):
+                try retryLater(one.job, after: error)
+            }
+        }
+        // What was committed is applied (index, timers, metrics) a chunk at a time.
+        index.committed(commits)
+        schedule(wakes)
+        for commit in commits { record(commit.job, commit.result.decisions) }
+        for job in stale {
             do {
-                if let one = try await decide(job, executors) { decided.append(one) }
+                try await reload(job)
+                queue.enqueue(job)
             } catch {
                 try retryLater(job, after: error)
             }
         }
-        var outcomes = await batcher.submit(decided.compactMap(\.item)).makeIterator()
-        for one in decided {
-            guard one.item != nil, let outcome = outcomes.next() else {
-                schedule(one.job, at: one.result.nextWake)
-                continue
-            }
+    }
+
+    /// Decides for each of `jobs`, from one read of their entries (released on return, so
+    /// applying the commits later changes the entries in place rather than copying them).
+    private func decide(_ jobs: [JobID]) async throws -> [Decided] {
+        let members = index.members
+        let executors = Executors(leases: members, sorted: members.keys.sorted())
+        var decided: [Decided] = []
+        decided.reserveCapacity(jobs.count)
+        for (job, entry) in zip(jobs, index.entries(jobs)) {
             do {
-                switch try outcome.get() {
-                case .committed(let revision):
-                    index.committed(one.job, one.result, assigned: one.assigned, errorRevision: nil, revision: revision)
-                    record(one.job, one.result.decisions)
-                    schedule(one.job, at: one.result.nextWake)
-                case .conflict:
-                    try await reload(one.job)
-                    queue.enqueue(one.job)
-                }
+                if let one = try await decide(job, entry, executors) { decided.append(one) }
             } catch {
-                try retryLater(one.job, after: error)
+                try retryLater(job, after: error)
             }
         }
+        return decided
     }
 
     /// Decides for one job: what `JobSync.sync` returns, its runs assigned, and the writes.
     /// Nil when there is nothing to commit for a reason of its own (no spec; a bad spec,
     /// reported here).
-    private func decide(_ job: JobID, _ executors: Executors) async throws -> Decided? {
-        guard let entry = index.entry(job), let compiled = entry.schedule else {
+    private func decide(_ job: JobID, _ entry: JobEntry?, _ executors: Executors) async throws -> Decided? {
+        guard let entry, let compiled = entry.schedule else {
             schedule(job, at: nil)
             return nil
         }

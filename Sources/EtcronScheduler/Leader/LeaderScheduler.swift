@@ -142,11 +142,19 @@ final class LeaderScheduler: Sendable {
     }
 
     func schedule(_ job: JobID, at when: Date?) {
-        timers.withLock { $0.schedule(job, at: when) }
-        guard let when else { return }
+        schedule([(job, when)])
+    }
+
+    /// Sets the wakes of many jobs under one lock (a synced chunk's).
+    func schedule(_ wakes: [(job: JobID, when: Date?)]) {
+        guard !wakes.isEmpty else { return }
+        timers.withLock { heap in
+            for wake in wakes { heap.schedule(wake.job, at: wake.when) }
+        }
+        guard let earliest = wakes.compactMap(\.when).min() else { return }
         let earlier = armed.withLock { armed -> Bool in
-            guard armed == nil || when < armed! else { return false }
-            armed = when
+            guard armed == nil || earliest < armed! else { return false }
+            armed = earliest
             return true
         }
         if earlier { wake.ring() }
@@ -173,7 +181,7 @@ final class LeaderScheduler: Sendable {
                 running += 1
                 group.addTask {
                     defer {
-                        for item in items { queue.done(item.job) }
+                        queue.done(items.map(\.job))
                         self.trimmer.synced(items.count, queueDepth: queue.depth)
                     }
                     do {

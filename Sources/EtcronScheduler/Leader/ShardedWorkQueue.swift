@@ -114,12 +114,24 @@ final class ShardedWorkQueue: Sendable {
 
     /// Ends the processing of `job`; if it was enqueued meanwhile, queues it again.
     func done(_ job: JobID) {
-        let box = shards[shard(of: job)]
-        let again = box.mutex.withLock { shard -> Bool in
-            shard.processing.remove(job)
-            return shard.redo.remove(job) != nil
+        done([job])
+    }
+
+    /// Ends the processing of `jobs` (a chunk from one shard: one lock), re-queueing those
+    /// enqueued meanwhile.
+    func done(_ jobs: [JobID]) {
+        guard let first = jobs.first else { return }
+        let index = shard(of: first)
+        let box = shards[index]
+        var again: [JobID] = []
+        box.mutex.withLock { shard in
+            for job in jobs {
+                assert(self.shard(of: job) == index, "a chunk comes from one shard")
+                shard.processing.remove(job)
+                if shard.redo.remove(job) != nil { again.append(job) }
+            }
         }
-        if again { enqueue(job) }
+        again.forEach(enqueue)
     }
 
     /// Keys waiting, over all shards.

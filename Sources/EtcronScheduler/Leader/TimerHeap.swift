@@ -15,17 +15,21 @@ struct TimerHeap: Sendable {
 
     private var heap = Heap<Entry>()
     private var generations: [JobID: UInt64] = [:]
+    /// One counter for all jobs, so a stale entry never matches a later schedule of its
+    /// job (a per-job count would restart after a pop).
+    private var lastGeneration: UInt64 = 0
 
     /// Number of jobs with a pending wake.
     var count: Int { generations.count }
 
     /// Sets `job`'s wake to `when` (nil: no timed wake), replacing any earlier one.
     mutating func schedule(_ job: JobID, at when: Date?) {
-        let generation = (generations[job] ?? 0) &+ 1
         guard let when else {
             generations[job] = nil
             return
         }
+        lastGeneration &+= 1
+        let generation = lastGeneration
         generations[job] = generation
         heap.insert(Entry(when: when, job: job, generation: generation))
         compactIfStale()
