@@ -10,8 +10,8 @@ struct SchedulerFigures {
     /// Raw puts per second of each round, Txns of 128 one at a time (the DESIGN's batched
     /// raw-put loop).
     var loop: [Double]
-    /// Raw puts per second of each round, Txns of 128, 4 in flight (as the decision
-    /// batcher sends them).
+    /// Raw puts per second of each round, Txns of 128, 4 in flight (the decision batcher
+    /// keeps 2).
     var ceiling: [Double]
     var ingest: Duration
     var loadCPU: Duration

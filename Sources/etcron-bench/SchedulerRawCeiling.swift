@@ -3,7 +3,7 @@ import Foundation
 
 /// The baselines of `etcron-bench scheduler`: puts of decision-sized values in Txns of
 /// 128 against the same etcd, either one Txn at a time (the batched raw-put loop of
-/// DESIGN.md) or `width` Txns in flight (as the decision batcher sends them).
+/// DESIGN.md) or `width` Txns in flight (more than the decision batcher's 2).
 struct SchedulerRawCeiling: Sendable {
     let client: EtcdClient
 
