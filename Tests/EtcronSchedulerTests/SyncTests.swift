@@ -343,6 +343,10 @@ struct SyncTests {
         #expect(a != RunID.scheduled(tenant: "acme", job: "payroll", scheduledUnix: day + 1))
         #expect(a != RunID.scheduled(tenant: "acme", job: "payrol", scheduledUnix: day))
         #expect(a.hasPrefix("s-00\(day)-"))
+        // Stored IDs must never change across versions: FNV-1a 64 of "<tenant>/<job>@<time>".
+        let hash = String(StableHash.fnv1a64("acme/payroll@\(day)"), radix: 16)
+        #expect(a == "s-00\(day)-" + String(repeating: "0", count: 16 - hash.count) + hash)
+        #expect(RunID.scheduled(tenant: "acme", job: "payroll", scheduledUnix: 1_767_268_800) == "s-001767268800-49da36197f6f5eb8")
     }
 }
 

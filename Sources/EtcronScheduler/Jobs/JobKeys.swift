@@ -42,7 +42,18 @@ public struct JobKeys: Sendable, Hashable {
     /// The job's runs.
     public func runs(_ tenant: String, _ name: String) -> String { job(tenant, name) + "runs/" }
     /// One run.
-    public func run(_ tenant: String, _ name: String, runID: String) -> String { runs(tenant, name) + runID }
+    public func run(_ tenant: String, _ name: String, runID: String) -> String {
+        // Built in one buffer: the leader makes one per decision.
+        var key = base.prefix
+        key.reserveCapacity(key.utf8.count + tenant.utf8.count + name.utf8.count + runID.utf8.count + 12)
+        key += "jobs/"
+        key += tenant
+        key += "/"
+        key += name
+        key += "/runs/"
+        key += runID
+        return key
+    }
     /// The job's pending manual triggers.
     public func triggers(_ tenant: String, _ name: String) -> String { job(tenant, name) + "triggers/" }
     /// Runs assigned to a replica's executor (pointers to run keys).

@@ -207,11 +207,13 @@ final class JobIndex: Sendable {
             entry.status = status
             entry.statusRevision = max(entry.statusRevision, revision)
         }
-        for run in result.newRuns + result.updatedRuns + assigned {
-            // An executor's change may have come in on the watch before this reply.
-            if let known = entry.runRevisions[run.runID], known > revision { continue }
-            entry.runs[run.runID] = run.indexed
-            entry.runRevisions[run.runID] = revision
+        for runs in [result.newRuns, result.updatedRuns, assigned] {
+            for run in runs {
+                // An executor's change may have come in on the watch before this reply.
+                if let known = entry.runRevisions[run.runID], known > revision { continue }
+                entry.runs[run.runID] = run.indexed
+                entry.runRevisions[run.runID] = revision
+            }
         }
         for runID in result.deletedRuns {
             entry.runs[runID] = nil

@@ -6,7 +6,19 @@ import CronSchedule
 public enum RunID {
     /// The run of a scheduled time: `s-<12-digit time>-<16 hex of tenant/name/time>`.
     public static func scheduled(tenant: String, job: String, scheduledUnix: Int64) -> String {
-        let hash = StableHash.fnv1a64("\(tenant)/\(job)@\(scheduledUnix)")
+        // FNV-1a 64 of "<tenant>/<job>@<time>", fed piece by piece (no string built).
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func feed(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+        }
+        feed(tenant.utf8)
+        feed(CollectionOfOne(UInt8(ascii: "/")))
+        feed(job.utf8)
+        feed(CollectionOfOne(UInt8(ascii: "@")))
+        feed(String(scheduledUnix).utf8)
         return "s-" + JobKeys.paddedTime(scheduledUnix) + "-" + hex(hash)
     }
 
