@@ -52,22 +52,24 @@ public final class JobMetrics: Sendable {
     private let series = Mutex(Series())
 
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = [label] + dimensions.map(\.1)
-        return series.withLock { series in
-            if let counter = series.counters[key] { return counter }
-            let counter = Counter(label: label, dimensions: dimensions, factory: resolvedFactory)
-            series.counters[key] = counter
-            return counter
-        }
+        cached(label, dimensions, \.counters) { Counter(label: $0, dimensions: $1, factory: resolvedFactory) }
     }
 
     private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
+        cached(label, dimensions, \.gauges) { Gauge(label: $0, dimensions: $1, factory: resolvedFactory) }
+    }
+
+    /// The series `label` with `dimensions` from `path`, made on first use.
+    private func cached<Metric: Sendable>(
+        _ label: String, _ dimensions: [(String, String)], _ path: any WritableKeyPath<Series, [[String]: Metric]> & Sendable,
+        make: (String, [(String, String)]) -> Metric
+    ) -> Metric {
         let key = [label] + dimensions.map(\.1)
         return series.withLock { series in
-            if let gauge = series.gauges[key] { return gauge }
-            let gauge = Gauge(label: label, dimensions: dimensions, factory: resolvedFactory)
-            series.gauges[key] = gauge
-            return gauge
+            if let metric = series[keyPath: path][key] { return metric }
+            let metric = make(label, dimensions)
+            series[keyPath: path][key] = metric
+            return metric
         }
     }
 
