@@ -53,14 +53,14 @@ struct WhyCommand: AsyncParsableCommand {
             guard try await store.get(tenant: id.tenant, name: id.name) != nil else {
                 throw JobStoreError(.notFound, "job \(id) does not exist")
             }
-            return (
-                try await store.decisions(tenant: id.tenant, name: id.name, limit: limit),
-                try await store.runs(tenant: id.tenant, name: id.name, limit: JobStore.maximumHistoryLimit))
+            let decisions = try await store.decisions(tenant: id.tenant, name: id.name, limit: limit)
+            let runIDs = decisions.values.map(\.runID).filter { !$0.isEmpty }
+            return (decisions, try await store.runs(tenant: id.tenant, name: id.name, ids: runIDs))
         }
-        for record in decisions.corrupt + runs.corrupt {
+        for record in decisions.corrupt {
             printError("etcron why: skipping corrupt record \(record)")
         }
-        let runsByID = Dictionary(runs.values.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
+        let runsByID = runs
         let explanations = decisions.values.map { decision in
             let run = decision.runID.isEmpty ? nil : runsByID[decision.runID]
             return Explanation(

@@ -202,15 +202,16 @@ struct JobStoreTests {
             let error = try await #require(throws: JobStoreError.self) { try await store.get(tenant: "payments", name: "broken") }
             #expect(error.code == .corruptRecord)
             #expect(error.message.contains(Self.keys.spec("payments", "broken")))
-            // Runs hold their invokes' decisions, so a corrupt run is reported with them.
+            // Scheduled runs hold their invokes' decisions, so a corrupt one is reported
+            // with them ("r" is no scheduled run's ID, so it holds none).
+            let scheduledRun = Self.keys.run("payments", "good", runID: RunID.scheduled(tenant: "payments", job: "good", scheduledUnix: 7))
+            try await cluster.etcdctl("put", scheduledRun, "garbage")
             let decisions = try await store.decisions(tenant: "payments", name: "good")
             #expect(decisions.records.isEmpty)
-            #expect(decisions.corrupt.map(\.key) == [
-                Self.keys.decision("payments", "good", scheduledUnix: 5), Self.keys.run("payments", "good", runID: "r"),
-            ])
+            #expect(decisions.corrupt.map(\.key) == [Self.keys.decision("payments", "good", scheduledUnix: 5), scheduledRun])
             let description = try await store.describe(tenant: "payments", name: "good")
             #expect(description.corrupt.map(\.key) == [
-                Self.keys.decision("payments", "good", scheduledUnix: 5), Self.keys.run("payments", "good", runID: "r"),
+                Self.keys.decision("payments", "good", scheduledUnix: 5), Self.keys.run("payments", "good", runID: "r"), scheduledRun,
             ])
         }
     }

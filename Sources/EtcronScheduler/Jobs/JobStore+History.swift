@@ -15,7 +15,7 @@ extension JobStore {
         let id = try Self.checked(tenant: tenant, name: name)
         let txn = Txn(success: [
             .get(.prefix(keys.decisions(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
-            .get(.prefix(keys.runs(tenant, name))),
+            .get(.prefix(scheduledRuns(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
         ])
         let result: TxnResult
         do {
@@ -45,6 +45,19 @@ extension JobStore {
         return records(Etcron_V1_Run.self, result.kvs, record: "run")
     }
 
+    /// The runs of the job with `runIDs` that still exist, by ID (corrupt ones skipped and
+    /// reported): what became of the runs some decisions invoked.
+    public func runs(tenant: String, name: String, ids runIDs: [String]) async throws(JobStoreError) -> [String: Etcron_V1_Run] {
+        let id = try Self.checked(tenant: tenant, name: name)
+        let values = try await readKeys(runIDs.map { keys.run(tenant, name, runID: $0) }, what: "reading the runs of \(id)")
+        var runs: [String: Etcron_V1_Run] = [:]
+        for (runID, kv) in zip(runIDs, values) {
+            guard let kv, case .success(let run) = decode(Etcron_V1_Run.self, kv, record: "run") else { continue }
+            runs[runID] = run
+        }
+        return runs
+    }
+
     /// The job's spec, status, pending triggers and latest decisions and runs, read in one
     /// Txn (one revision).
     /// - Throws: ``JobStoreError/Code/notFound`` when there is no such job, and
@@ -59,8 +72,9 @@ extension JobStore {
             .get(.key(record.status)),
             .get(.prefix(record.triggers), countOnly),
             .get(.prefix(record.decisions), try Self.historyOptions(limit: limit, sortTarget: .key)),
-            // Every run: the kept ones hold their invokes' decisions.
-            .get(.prefix(record.runs)),
+            .get(.prefix(record.runs), try Self.historyOptions(limit: limit, sortTarget: .createRevision)),
+            // The newest scheduled runs: they hold the newest invokes' decisions.
+            .get(.prefix(scheduledRuns(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
         ])
         let result: TxnResult
         do {
@@ -69,7 +83,7 @@ extension JobStore {
             throw .etcd(error, while: "reading \(id)")
         }
         let ranges = result.responses.map(\.range)
-        guard ranges.count == 5, let specKV = ranges[0]?.kvs.first else {
+        guard ranges.count == 6, let specKV = ranges[0]?.kvs.first else {
             throw JobStoreError(.notFound, "job \(id) not found")
         }
         let job: StoredJob
@@ -86,15 +100,23 @@ extension JobStore {
             }
         }
         let log = records(Etcron_V1_Decision.self, ranges[3]?.kvs ?? [], record: "decision")
-        let newest = (ranges[4]?.kvs ?? []).sorted { $0.createRevision > $1.createRevision }
-        let runs = records(Etcron_V1_Run.self, newest, record: "run")
-        let decisions = DecisionHistory.merge(log: log.records, runs: runs.records).prefix(limit)
+        let runs = records(Etcron_V1_Run.self, ranges[4]?.kvs ?? [], record: "run")
+        let scheduled = records(Etcron_V1_Run.self, ranges[5]?.kvs ?? [], record: "run")
+        let decisions = DecisionHistory.merge(log: log.records, runs: scheduled.records).prefix(limit)
         // The stored status lags the runs that hold invokes: show it as a leader reads it.
-        let reconciled = (status ?? Etcron_V1_JobStatus()).reconciled(with: runs.values)
+        let reconciled = (status ?? Etcron_V1_JobStatus()).reconciled(with: scheduled.values)
+        let corruptRuns = Dictionary((runs.corrupt + scheduled.corrupt).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         return JobDescription(
             job: job, status: status == nil && reconciled == Etcron_V1_JobStatus() ? nil : reconciled, pendingTriggers: Int(ranges[2]?.count ?? 0),
-            decisions: Array(decisions), runs: Array(runs.records.prefix(limit)),
-            corrupt: corrupt + log.corrupt + runs.corrupt, revision: result.header.revision)
+            decisions: Array(decisions), runs: runs.records,
+            corrupt: corrupt + log.corrupt + corruptRuns.values.sorted { $0.key < $1.key }, revision: result.header.revision)
+    }
+
+    /// The job's scheduled runs (`s-<time>-…`), whose keys sort by scheduled time: read
+    /// newest first with a limit, they hold the newest invokes' decisions, so a history
+    /// read never loads every run (up to 2,000 of 64 KiB each).
+    private func scheduledRuns(_ tenant: String, _ name: String) -> String {
+        keys.runs(tenant, name) + RunID.scheduledPrefix
     }
 
     private static func historyOptions(limit: Int, sortTarget: RangeOptions.SortTarget) throws(JobStoreError) -> RangeOptions {

@@ -4,6 +4,10 @@ import CronSchedule
 /// never create a second run for the same scheduled time, and unique across jobs so that
 /// targets can use them as idempotency keys.
 public enum RunID {
+    /// What every scheduled run's ID starts with; the padded time after it makes their
+    /// keys sort by scheduled time.
+    public static let scheduledPrefix = "s-"
+
     /// The run of a scheduled time: `s-<12-digit time>-<16 hex of tenant/name/time>`.
     public static func scheduled(tenant: String, job: String, scheduledUnix: Int64) -> String {
         // FNV-1a 64 of "<tenant>/<job>@<time>", fed piece by piece (no string built).
@@ -19,7 +23,7 @@ public enum RunID {
         feed(job.utf8)
         feed(CollectionOfOne(UInt8(ascii: "@")))
         feed(String(scheduledUnix).utf8)
-        return "s-" + JobKeys.paddedTime(scheduledUnix) + "-" + hex(hash)
+        return scheduledPrefix + JobKeys.paddedTime(scheduledUnix) + "-" + hex(hash)
     }
 
     /// The run of a manual trigger: `m-<trigger id>-<16 hex of tenant/name/trigger>`.
