@@ -136,12 +136,7 @@ extension JobStore {
                 return JobApplyResult(id: id, outcome: .unchanged, revision: current.modRevision)
             }
             let compare: Compare = current.map { .modRevision(key, .equal, $0.modRevision) } ?? .createRevision(key, .equal, 0)
-            let value: Data
-            do {
-                value = try desired.serializedBytes()
-            } catch {
-                throw JobStoreError(.invalid, "job \(id): cannot be serialized (\(error))")
-            }
+            let value = try Self.serialized(desired, id)
             let result: TxnResult
             do {
                 result = try await client.txn(Txn(compare: [compare], success: [.put(key, value)], failure: [.get(.key(key))]))
@@ -186,17 +181,24 @@ extension JobStore {
             var spec = job.spec
             spec.suspend = suspended
             let key = keys.spec(tenant, name)
+            let value = try Self.serialized(spec, id)
             let result: TxnResult
             do {
-                result = try await client.txn(Txn(
-                    compare: [.modRevision(key, .equal, job.modRevision)], success: [.put(key, try spec.serializedBytes())]))
-            } catch let error as EtcdError {
-                throw .etcd(error, while: "writing \(id)")
+                result = try await client.txn(Txn(compare: [.modRevision(key, .equal, job.modRevision)], success: [.put(key, value)]))
             } catch {
-                throw JobStoreError(.invalid, "job \(id): cannot be serialized (\(error))")
+                throw .etcd(error, while: "writing \(id)")
             }
             if result.succeeded { return JobApplyResult(id: id, outcome: .updated, revision: result.header.revision) }
         }
         throw JobStoreError(.conflict, "job \(id) kept changing while it was being \(suspended ? "suspended" : "resumed"); try again")
+    }
+
+    /// The bytes of `spec` for `id`'s record.
+    static func serialized(_ spec: Etcron_V1_JobSpec, _ id: JobID) throws(JobStoreError) -> Data {
+        do {
+            return try spec.serializedBytes()
+        } catch {
+            throw JobStoreError(.invalid, "job \(id): cannot be serialized (\(error))")
+        }
     }
 }

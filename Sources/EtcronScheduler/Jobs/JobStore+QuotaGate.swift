@@ -57,12 +57,7 @@ extension JobStore {
                         + "meanwhile, + 1 new); its limit is \(gate.limit); \(id) was not applied")
             }
             let desired = desiredSpec(spec, stored: nil)
-            let value: Data
-            do {
-                value = try desired.serializedBytes()
-            } catch {
-                throw JobStoreError(.invalid, "job \(id): cannot be serialized (\(error))")
-            }
+            let value = try Self.serialized(desired, id)
             let result: TxnResult
             do {
                 result = try await client.txn(Txn(

@@ -9,7 +9,7 @@ extension Etcron_V1_JobStatus {
     /// status is stored whenever runs are trimmed, so no run it depends on is ever gone.
     public func reconciled(with runs: some Sequence<Etcron_V1_Run>) -> Etcron_V1_JobStatus {
         var status = self
-        for run in runs where run.decidedAtUnixMs != 0 && !run.manual && run.scheduledUnix > decidedThroughUnix {
+        for run in runs where run.holdsDecision && run.scheduledUnix > decidedThroughUnix {
             status.decidedThroughUnix = max(status.decidedThroughUnix, run.scheduledUnix)
             status.lastInvokedUnix = max(status.lastInvokedUnix, run.scheduledUnix)
             status.invocations += 1
