@@ -72,12 +72,51 @@ let package = Package(
         ),
         // Pure cron math: no I/O, no clock reads.
         .target(name: "CronSchedule", swiftSettings: swiftSettings),
-        // One etcron replica: configuration, session, election, membership, the leader-only
-        // work and the HTTP server, as swift-service-lifecycle Services.
+        // The core every other etcron module shares, and that depends on no server: the
+        // key layout and its one parser, names and IDs (one stable hash), the record model
+        // (runs, decisions, status), job manifests and validation, the job store and its
+        // history readers, and the coordination contracts (leadership, session work).
+        .target(
+            name: "EtcronCore",
+            dependencies: [
+                "EtcdClient", "EtcronProto", "CronSchedule",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The leader: index, timer heap, sharded work queue, the pure `sync`, the batcher.
+        .target(
+            name: "EtcronScheduler",
+            dependencies: [
+                "EtcronCore", "EtcdClient", "EtcronProto", "CronSchedule",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The executor every replica runs: claims, target runners (exec, http), recording.
+        .target(
+            name: "EtcronExecutor",
+            dependencies: [
+                "EtcronCore", "EtcdClient", "EtcronProto", "SpawnSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The runtime of one replica: configuration, session, election, membership, the
+        // leader's heartbeat and the HTTP server, as swift-service-lifecycle Services.
         .target(
             name: "EtcronReplica",
             dependencies: [
-                "EtcdClient", "EtcronProto",
+                "EtcronCore", "EtcdClient", "EtcronProto",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -88,31 +127,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The scheduler: job specs and their store, the pure `sync` decision function, the
-        // leader's index, timer heap, work queue and batcher, and the executors.
+        // The client verbs of `etcron` (apply, get, why, ...): the core and the settings
+        // loader, never the leader, the executor or the test harness.
         .target(
-            name: "EtcronScheduler",
+            name: "EtcronCLI",
             dependencies: [
-                "EtcdClient", "EtcronProto", "CronSchedule", "EtcronReplica", "SpawnSupport",
+                "EtcronCore", "EtcronReplica", "EtcdClient", "EtcronProto", "CronSchedule",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "HeapModule", package: "swift-collections"),
-                .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Fixtures and fakes for etcron's tests (valid jobs, a manual clock).
+        .target(
+            name: "EtcronTestKit",
+            dependencies: ["EtcronCore", "EtcronProto", "EtcdClient"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "etcron",
             dependencies: [
-                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronReplica", "EtcronScheduler", "EtcronProto",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "EtcronCLI", "EtcronCore", "EtcronReplica", "EtcronScheduler", "EtcronExecutor",
+                "EtcdClient", "EtcdTestHarness", "EtcronProto",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "etcron-bench",
             dependencies: [
-                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronProto", "EtcronScheduler",
+                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronProto", "EtcronCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -143,8 +184,17 @@ let package = Package(
         .testTarget(
             name: "EtcronReplicaTests",
             dependencies: [
-                "EtcronReplica", "EtcdClient", "EtcdTestHarness", "EtcronProto",
+                "EtcronReplica", "EtcronCore", "EtcdClient", "EtcdTestHarness", "EtcronProto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EtcronCoreTests",
+            dependencies: [
+                "EtcronCore", "EtcronTestKit", "EtcronProto", "CronSchedule", "EtcdClient", "EtcdTestHarness",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -153,9 +203,27 @@ let package = Package(
         .testTarget(
             name: "EtcronSchedulerTests",
             dependencies: [
-                "EtcronScheduler", "EtcronProto", "CronSchedule", "EtcdClient", "EtcdTestHarness",
+                "EtcronScheduler", "EtcronCore", "EtcronExecutor", "EtcronReplica", "EtcronTestKit", "EtcronProto",
+                "CronSchedule", "EtcdClient", "EtcdTestHarness",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EtcronExecutorTests",
+            dependencies: [
+                "EtcronExecutor", "EtcronCore", "EtcronTestKit", "EtcronProto", "EtcdClient", "EtcdTestHarness",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EtcronCLITests",
+            dependencies: [
+                "EtcronCore", "EtcronTestKit", "EtcronProto", "EtcdClient", "EtcdTestHarness",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),

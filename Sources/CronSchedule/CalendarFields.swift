@@ -95,8 +95,16 @@ struct CalendarFields: Sendable, Hashable {
     @inline(__always)
     func dayMask(year: Int64, month: Int64) -> UInt64 {
         let length = CivilTime.daysInMonth(year: year, month: month)
-        let valid: UInt64 = ((1 << UInt64(length + 1)) - 1) & ~1
         let firstWeekday = CivilTime.weekday(ofDay: CivilTime.daysFromCivil(year: year, month: month, day: 1))
+        return dayMask(length: length, firstWeekday: firstWeekday)
+    }
+
+    /// The same for any month of `length` days whose first day is `firstWeekday`
+    /// (0 = Sunday): nothing else about a month matters, which is what lets
+    /// ``FireGaps`` evaluate 28 kinds of month instead of every month of 400 years.
+    @inline(__always)
+    func dayMask(length: Int64, firstWeekday: Int64) -> UInt64 {
+        let valid: UInt64 = ((1 << UInt64(length + 1)) - 1) & ~1
         let lastWeekday = (firstWeekday + length - 1) % 7
 
         var byDate = daysOfMonth

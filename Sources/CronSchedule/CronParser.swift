@@ -12,8 +12,12 @@ enum ParsedExpression: Sendable, Hashable {
 /// with its position. Numbers are read with a digit limit, so `99999999999999999999`
 /// is an out-of-range error rather than an overflow.
 struct CronParser {
-    /// Longest `@every` duration accepted, in seconds (the scheduling horizon).
-    static let maximumEverySeconds: Int64 = Int64(CronSchedule.horizonDays) * 86_400
+    /// Longest `@every` duration accepted: 2922 days (8 years). It was the calendar
+    /// search horizon, which is gone; `@every` keeps it so that what validates today
+    /// still does (lifting it is a separate decision), and it keeps interval arithmetic
+    /// far from overflow.
+    static let maximumEveryDays: Int64 = 2922
+    static let maximumEverySeconds: Int64 = maximumEveryDays * 86_400
 
     private let source: String
     private let bytes: [UInt8]
@@ -99,7 +103,7 @@ struct CronParser {
     }
 
     /// `1h30m`, `90s`, `2d`: whole numbers with units d, h, m, s, at least one second
-    /// and at most the horizon.
+    /// and at most ``maximumEveryDays``.
     private func parseDuration(_ range: Range<Int>) throws(CronScheduleError) -> Int64 {
         let invalid = CronScheduleError(
             code: .invalidDuration, text: text(range),
@@ -138,7 +142,7 @@ struct CronParser {
     private func tooLong(_ range: Range<Int>) -> CronScheduleError {
         CronScheduleError(
             code: .invalidDuration, text: text(range),
-            message: "is longer than the horizon of \(CronSchedule.horizonDays) days")
+            message: "is longer than the maximum of \(Self.maximumEveryDays) days (8 years)")
     }
 
     // MARK: Fields

@@ -3,9 +3,12 @@
 ///
 /// Parse once with ``init(_:timeZone:seed:anchor:)``, then ask ``next(after:)``,
 /// ``previous(before:)``, ``mostRecent(atOrBefore:notBefore:)`` and
-/// ``count(after:atOrBefore:)`` as often as needed: they read no clock and no files and
-/// cost a few hundred nanoseconds whatever the schedule or the gap. Instants are whole
-/// seconds (``CronInstant``).
+/// ``count(after:atOrBefore:)`` as often as needed: they read no clock and no files.
+/// For ordinary schedules each costs well under a microsecond whatever the gap; one
+/// whose fire times are decades apart costs at most a few microseconds, and one whose
+/// remaining fire times offset changes all skip searches 400 years (under a
+/// millisecond) before answering nil (see "Rare schedules"). Instants are whole seconds
+/// (``CronInstant``).
 ///
 /// ## DST
 ///
@@ -24,20 +27,20 @@
 /// The same rule applies to every offset change in the tz database, not only to DST
 /// (Debian's cron treats jumps over 3 hours as clock corrections; etcron does not).
 ///
-/// ## Horizon
+/// ## Rare schedules
 ///
-/// A schedule is refused if it never fires (`0 0 30 2 *`) or if two consecutive fire
-/// days can be more than ``horizonDays`` apart. The horizon admits February 29
-/// (`0 0 29 2 *`, 8 years apart around 2100) and refuses rarer patterns such as the
-/// fifth Monday of February. `next(after:)` and friends search at most a little more
-/// than the horizon and return `nil` beyond it, which only happens for instants near
-/// the end of ``CronInstant/supportedRange`` or for a non-fixed schedule that matches
-/// only wall-clock times skipped by DST (such as `* 2 8-14 3 0` in New York).
+/// A schedule is refused only if it never fires (`0 0 30 2 *`, `0 0 31 4 *`). Every
+/// other one is accepted however rarely it fires: February 29 (`0 0 29 2 *`, 8 years
+/// apart around 2100), the fifth Monday of February (`0 0 * 2 1#5`), 1 November when it
+/// is a Sunday (`44 23 */30 11 7`, up to 11 years apart). ``largestGapSeconds`` says how
+/// far apart its fire times can be, so callers can warn about such schedules.
+/// `next(after:)` and friends find the real fire time however far away it is; they
+/// return `nil` only when there is none in ``CronInstant/supportedRange``: for instants
+/// near its ends, or for a non-fixed schedule that matches only wall-clock times skipped
+/// by offset changes from then on (such as `* 2 * 3 0#2` in New York: 02:00 on the
+/// second Sunday of March has not existed there since 2007, so `next` finds nothing
+/// after that and `previous` finds 2006).
 public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
-    /// The longest accepted distance, in days, between consecutive fire days: 2922
-    /// (8 years of 365.25 days).
-    public static let horizonDays = 2922
-
     /// The canonical expression: names replaced by numbers, `H` resolved to the values
     /// the seed picked, descriptors expanded (`@daily` is `0 0 * * *`), `@every`
     /// durations normalized (`@every 1h30m`), single spaces. Parsing it again (with no
@@ -51,6 +54,18 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// integer `k`. For calendar schedules it is always ``CronInstant/unixEpoch``.
     public let anchor: CronInstant
 
+    /// The longest time, in seconds, that can pass between two consecutive fire times.
+    ///
+    /// For `@every` it is the interval. For a calendar schedule it is measured on the
+    /// wall clock over the whole 400-year Gregorian cycle, so it is exact and the same in
+    /// every zone: 300 for `*/5 * * * *`, 3 days for `0 9 * * 1-5` (Friday to Monday),
+    /// 16 hours for `0 9,17 * * *`, 2,921 days for `0 0 29 2 *` (2096 to 2104: 2100 is
+    /// not a leap year). Offset changes can make a real gap longer by the size of the
+    /// change, and for a schedule that does not fire at fixed wall-clock times (see
+    /// ``firesAtFixedWallClockTimes``) by the fire times a spring-forward skips.
+    /// Computed once, when the schedule is parsed.
+    public let largestGapSeconds: Int64
+
     let kind: Kind
 
     enum Kind: Sendable, Hashable {
@@ -58,8 +73,11 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         case every(seconds: Int64)
     }
 
-    /// How far `next` and `previous` search before giving up, in seconds.
-    static let searchLimit = Int64(horizonDays + 3) * CivilTime.secondsPerDay
+    /// For a calendar schedule: how far past an instant the next matching wall-clock
+    /// day can fire, in seconds. One day more than the largest gap between fire days
+    /// covers the times of day; another day and the zone's offset spread cover the
+    /// difference between wall clock and UTC. (0 for `@every`.)
+    let calendarSpan: Int64
 
     /// Parses and validates an expression.
     ///
@@ -85,14 +103,18 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
             self.anchor = CronInstant(
                 secondsSinceEpoch: min(max(anchor.secondsSinceEpoch, CivilTime.minimumSecond), CivilTime.maximumSecond))
             self.expression = "@every " + Self.durationText(seconds)
+            self.largestGapSeconds = seconds
+            self.calendarSpan = 0
         case .calendar(let fields, let hasSeconds):
             let compiled = CalendarFields(fields)
             let canonical = (hasSeconds ? fields : Array(fields.dropFirst())).map(\.canonicalText).joined(separator: " ")
-            try ScheduleValidation.validate(compiled, expression: canonical)
+            let dayGap = try FireGaps.largestDayGap(compiled, expression: canonical)
             let fixed = !hasSeconds && !fields[1].startsWithStar && !fields[2].startsWithStar
             self.kind = .calendar(compiled, fixed ? .fixedWallClock : .elapsedTime)
             self.anchor = .unixEpoch
             self.expression = canonical
+            self.largestGapSeconds = FireGaps.largestGapSeconds(compiled, dayGap: dayGap)
+            self.calendarSpan = (dayGap + 2) * CivilTime.secondsPerDay + timeZone.rules.offsetSpread
         }
     }
 
@@ -128,8 +150,8 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Queries
 
-    /// The first fire time strictly after `instant`, or nil if there is none within the
-    /// search horizon (see the type's documentation) or the supported range.
+    /// The first fire time strictly after `instant`, however far away, or nil if there is
+    /// none in the supported range (see "Rare schedules" in the type's documentation).
     public func next(after instant: CronInstant) -> CronInstant? {
         let t = instant.secondsSinceEpoch
         guard t < CivilTime.maximumSecond else { return nil }
@@ -144,8 +166,8 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The last fire time strictly before `instant`, or nil if there is none within the
-    /// search horizon or the supported range.
+    /// The last fire time strictly before `instant`, however far back, or nil if there is
+    /// none in the supported range.
     public func previous(before instant: CronInstant) -> CronInstant? {
         previous(before: instant.secondsSinceEpoch, notBefore: CivilTime.minimumSecond)
     }

@@ -9,7 +9,7 @@ public struct CronScheduleError: Error, Sendable, Hashable, CustomStringConverti
         private enum Value: Sendable, Hashable {
             case fieldCount, syntax, outOfRange, invalidStep, reversedRange, missingSeed
             case unknownDescriptor, invalidDuration, unknownTimeZone, invalidTimeZoneData
-            case neverFires, beyondHorizon
+            case neverFires
         }
 
         private let value: Value
@@ -35,11 +35,10 @@ public struct CronScheduleError: Error, Sendable, Hashable, CustomStringConverti
         public static let unknownTimeZone = Code(.unknownTimeZone)
         /// The tz database file exists but could not be read as TZif.
         public static let invalidTimeZoneData = Code(.invalidTimeZoneData)
-        /// The schedule matches no date at all (`0 0 30 2 *`).
+        /// The schedule matches no date at all (`0 0 30 2 *`). A calendar schedule that
+        /// fires at all is accepted however rarely it does (see
+        /// ``CronSchedule/largestGapSeconds``).
         public static let neverFires = Code(.neverFires)
-        /// The schedule matches, but consecutive fire times can be further apart than
-        /// ``CronSchedule/horizonDays``.
-        public static let beyondHorizon = Code(.beyondHorizon)
 
         /// A short stable name, e.g. `outOfRange`.
         public var description: String { "\(value)" }

@@ -4,11 +4,12 @@
 /// Each walks the zone's offset segments (usually one or two per call) and, inside a
 /// segment, searches wall-clock seconds with the bit sets of ``CalendarFields``; the
 /// ``DSTRule`` says where each segment's wall clock begins and which instant a found
-/// wall-clock second fires at.
+/// wall-clock second fires at. The searches stop at the bounds of `SearchBounds.swift`,
+/// past which there is provably nothing to find.
 extension CronSchedule {
     func nextCalendar(_ fields: CalendarFields, _ rule: DSTRule, after t: Int64) -> Int64? {
         var from = max(t + 1, CivilTime.minimumSecond)
-        let limit = min(from + Self.searchLimit, CivilTime.maximumSecond)
+        let limit = min(nextSearchEnd(from: from, rule), CivilTime.maximumSecond)
         let rules = timeZone.rules
         var segment = rules.segment(containing: from)
         while true {
@@ -23,9 +24,21 @@ extension CronSchedule {
     }
 
     func previousCalendar(_ fields: CalendarFields, _ rule: DSTRule, before t: Int64, notBefore lowerBound: Int64) -> Int64? {
-        var upper = min(t - 1, CivilTime.maximumSecond)
-        let lower = max(lowerBound, upper - Self.searchLimit, CivilTime.minimumSecond)
+        let upper = min(t - 1, CivilTime.maximumSecond)
+        let floor = max(lowerBound, CivilTime.minimumSecond)
+        guard upper >= floor else { return nil }
+        let search = previousSearch(atOrBefore: upper, rule)
+        if let found = previousCalendar(fields, rule, atOrBefore: upper, notBefore: max(floor, search.lower)) {
+            return found
+        }
+        guard let then = search.then, then.upper >= floor else { return nil }
+        return previousCalendar(fields, rule, atOrBefore: then.upper, notBefore: max(floor, then.lower))
+    }
+
+    /// The latest fire time in `lower...upper`, walking segments down from `upper`.
+    private func previousCalendar(_ fields: CalendarFields, _ rule: DSTRule, atOrBefore upper: Int64, notBefore lower: Int64) -> Int64? {
         guard upper >= lower else { return nil }
+        var upper = upper
         let rules = timeZone.rules
         var segment = rules.segment(containing: upper)
         while true {

@@ -32,6 +32,14 @@ final class ZoneRules: Sendable {
     let offsets: [Int64]
     /// The footer rule, used after the last transition when it has daylight time.
     let rule: PosixTimeZoneRule?
+    /// The first transition (``highSentinel`` if none): the offset is fixed before it.
+    let firstTransition: Int64
+    /// From this instant on the offsets follow the footer ``rule`` alone, so they repeat
+    /// every 400 years, or, without a rule, never change again.
+    let regularFrom: Int64
+    /// The largest offset minus the smallest: how far wall-clock and UTC distances can
+    /// differ.
+    let offsetSpread: Int64
 
     init(identifier: String, tzif: TZif?) {
         self.identifier = identifier
@@ -39,6 +47,9 @@ final class ZoneRules: Sendable {
             transitions = []
             offsets = [0]
             rule = nil
+            firstTransition = Self.highSentinel
+            regularFrom = Self.lowSentinel
+            offsetSpread = 0
             return
         }
         var times: [Int64] = []
@@ -46,6 +57,7 @@ final class ZoneRules: Sendable {
         for (time, offset) in zip(tzif.transitions, tzif.offsets) {
             Self.append(time, offset, to: &times, &after)
         }
+        let explicitEnd = times.last.map(Self.clamp)
         if let rule = tzif.rule, rule.daylight != nil {
             let last = times.last ?? Int64.min
             let firstYear = times.isEmpty ? 1900 : CivilTime.civilFromDays(CivilTime.floorDivide(last, CivilTime.secondsPerDay)).year
@@ -55,14 +67,29 @@ final class ZoneRules: Sendable {
                 }
             }
             self.rule = rule
+            // The rule's transitions begin after the file's last one (or in 1900); a year
+            // later the rule alone decides every offset.
+            let ruleStart = explicitEnd ?? times.first.map(Self.clamp) ?? Self.lowSentinel
+            regularFrom = min(ruleStart + 2 * 366 * CivilTime.secondsPerDay, Self.highSentinel)
         } else {
             if let rule = tzif.rule, tzif.transitions.isEmpty {
                 after = [rule.standardOffset]
             }
             self.rule = nil
+            regularFrom = explicitEnd ?? Self.lowSentinel
         }
         transitions = times
         offsets = after
+        firstTransition = times.first.map(Self.clamp) ?? Self.highSentinel
+        var every = after
+        if let rule = tzif.rule, let daylight = rule.daylight { every += [rule.standardOffset, daylight.offset] }
+        offsetSpread = (every.max() ?? 0) - (every.min() ?? 0)
+    }
+
+    /// A file's transition times can be anything an Int64 holds; bounds derived from them
+    /// are kept between the sentinels so arithmetic on them cannot overflow.
+    private static func clamp(_ time: Int64) -> Int64 {
+        min(max(time, lowSentinel), highSentinel)
     }
 
     /// Appends a transition, dropping ones that change nothing and letting a later

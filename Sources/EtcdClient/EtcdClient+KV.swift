@@ -8,56 +8,6 @@ extension EtcdClient {
         return RangeResult(response)
     }
 
-    /// Reads one key; nil if it does not exist.
-    public func get(_ key: String, revision: Int64 = 0) async throws(EtcdError) -> KeyValue? {
-        var options = RangeOptions()
-        options.revision = revision
-        return try await range(.key(key), options: options).kvs.first
-    }
-
-    /// Reads every key in `keys` at one consistent revision, `pageSize` keys per request,
-    /// handing each page to `body`; returns the revision the whole read was served at.
-    /// A prefix of any size is read without holding it all in one response. With
-    /// `minModRevision`, only keys changed at or after that revision are returned.
-    @discardableResult
-    public func rangePaged(
-        _ keys: KeyRange,
-        pageSize: Int64 = 1000,
-        keysOnly: Bool = false,
-        revision: Int64 = 0,
-        minModRevision: Int64 = 0,
-        body: ([KeyValue]) async throws -> Void
-    ) async throws -> Int64 {
-        let (start, end) = keys.bounds
-        var options = RangeOptions()
-        options.minModRevision = minModRevision
-        options.limit = max(1, pageSize)
-        options.keysOnly = keysOnly
-        options.revision = revision
-        options.sortOrder = .ascending
-        options.sortTarget = .key
-        var request = Etcdserverpb_RangeRequest()
-        request.key = start
-        request.rangeEnd = end
-        while true {
-            options.apply(to: &request)
-            let response: Etcdserverpb_RangeResponse = try await call(.range, request)
-            if options.revision == 0 { options.revision = response.header.revision }
-            try await body(response.kvs.map(KeyValue.init))
-            guard response.more, let last = response.kvs.last else { return options.revision }
-            // Next page: strictly after the last key read.
-            request.key = last.key + Data([0])
-            if end.isEmpty { return options.revision }
-        }
-    }
-
-    /// Reads every key in `keys` at one consistent revision, page by page.
-    public func rangeAll(_ keys: KeyRange, pageSize: Int64 = 1000, keysOnly: Bool = false) async throws -> (revision: Int64, kvs: [KeyValue]) {
-        var all: [KeyValue] = []
-        let revision = try await rangePaged(keys, pageSize: pageSize, keysOnly: keysOnly) { all += $0 }
-        return (revision, all)
-    }
-
     /// Writes `value` at `key`.
     @discardableResult
     public func put(_ key: String, value: Data, lease: Int64 = 0, previous: Bool = false, timeout: Duration? = nil) async throws(EtcdError) -> PutResult {

@@ -2,8 +2,8 @@ import EtcdProto
 import Foundation
 import GRPCBridge
 import Logging
-import Synchronization
 import SwiftProtobuf
+import Synchronization
 
 /// An async etcd v3 client over the gRPC C core: KV, Txn, Watch, Lease, and the cluster and
 /// maintenance calls; sessions and elections build on it.

@@ -36,18 +36,3 @@ public enum FencedTxnResult: Sendable, Hashable {
     /// The fence failed: this leadership is over and nothing was written.
     case deposed(revision: Int64)
 }
-
-extension EtcdClient {
-    /// Runs `txn` only if `fence` still holds.
-    public func txn(_ txn: Txn, fencedBy fence: Fence, timeout: Duration? = nil) async throws(EtcdError) -> FencedTxnResult {
-        let outer = try await self.txn(fence.guarding(txn), timeout: timeout)
-        guard outer.succeeded else { return .deposed(revision: outer.header.revision) }
-        if txn.compare.isEmpty && txn.failure.isEmpty {
-            return .committed(outer)
-        }
-        guard let inner = outer.responses.first?.txn else {
-            throw EtcdError(.internalError, "fenced Txn: etcd returned no nested result")
-        }
-        return .committed(inner)
-    }
-}

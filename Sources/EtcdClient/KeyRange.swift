@@ -10,6 +10,9 @@ public enum KeyRange: Sendable, Hashable {
     case range(from: String, to: String)
     /// Every key at or after this one.
     case fromKey(String)
+    /// Keys in `[from, to)` as raw bytes (an empty `to`: only `from`; `\0`: to the end),
+    /// as a paged read continues a range whose end need not be UTF-8.
+    case bytes(from: Data, to: Data)
 
     /// The `key` and `range_end` fields etcd expects.
     var bounds: (key: Data, rangeEnd: Data) {
@@ -23,6 +26,8 @@ public enum KeyRange: Sendable, Hashable {
             return (Data(from.utf8), Data(to.utf8))
         case .fromKey(let key):
             return (Data(key.utf8), Data([0]))
+        case .bytes(let from, let to):
+            return (from, to)
         }
     }
 

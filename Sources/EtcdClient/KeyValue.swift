@@ -21,6 +21,16 @@ public struct KeyValue: Sendable, Hashable {
     /// The value as UTF-8 text.
     public var valueString: String { String(decoding: value, as: UTF8.self) }
 
+    /// A record as etcd would return it (tests, fakes, and the revision a writer last saw).
+    public init(key: String, value: Data, createRevision: Int64 = 0, modRevision: Int64, version: Int64 = 1, lease: Int64 = 0) {
+        self.key = Data(key.utf8)
+        self.value = value
+        self.createRevision = createRevision
+        self.modRevision = modRevision
+        self.version = version
+        self.lease = lease
+    }
+
     init(_ proto: Mvccpb_KeyValue) {
         key = proto.key
         value = proto.value

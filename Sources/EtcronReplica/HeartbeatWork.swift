@@ -1,4 +1,5 @@
 import EtcdClient
+import EtcronCore
 import EtcronProto
 import Foundation
 import Logging

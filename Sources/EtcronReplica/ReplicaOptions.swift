@@ -1,3 +1,4 @@
+import EtcronCore
 /// What a `ReplicaService` needs to know about itself.
 public struct ReplicaOptions: Sendable {
     /// This replica's ID (unique in the group).
@@ -8,8 +9,9 @@ public struct ReplicaOptions: Sendable {
     public var keys: ReplicaKeys
     /// The session lease TTL in seconds: a replica that dies is replaced after about this.
     public var leaseTTL: Int64
-    /// The work done only while leading.
-    public var leaderWork: any LeaderWork
+    /// The work done only while leading, beside the fenced heartbeat every leader writes
+    /// (`HeartbeatWork`); nil for the heartbeat alone.
+    public var leaderWork: (any LeaderWork)?
     /// The work done by every replica while it holds a session (the executor).
     public var sessionWork: [any SessionWork]
     /// Whether this replica executes runs; recorded in its membership record so the
@@ -17,7 +19,7 @@ public struct ReplicaOptions: Sendable {
     public var executesRuns: Bool
 
     /// Options for one replica.
-    public init(replicaID: String, address: String, keys: ReplicaKeys, leaseTTL: Int64 = 10, leaderWork: any LeaderWork = HeartbeatWork(),
+    public init(replicaID: String, address: String, keys: ReplicaKeys, leaseTTL: Int64 = 10, leaderWork: (any LeaderWork)? = nil,
         sessionWork: [any SessionWork] = [], executesRuns: Bool = true
     ) {
         self.replicaID = replicaID

@@ -1,11 +1,12 @@
 import EtcdClient
+import EtcronCore
 import EtcronProto
 import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
-import Synchronization
 import SwiftProtobuf
+import Synchronization
 
 /// One etcron replica's life in the group: hold an etcd session, record membership,
 /// campaign, and run the leader-only work while (and only while) leading.
@@ -117,7 +118,7 @@ public final class ReplicaService: Service {
             group.addTask { try await self.reportLeaseRemaining(session) }
             for work in options.sessionWork {
                 group.addTask {
-                    try await work.run(client: self.client, session: session, replicaID: self.options.replicaID, keys: self.options.keys)
+                    try await work.run(client: self.client, leaseID: session.leaseID, replicaID: self.options.replicaID, keys: self.options.keys)
                 }
             }
             try await group.next()
@@ -187,7 +188,7 @@ public final class ReplicaService: Service {
         metrics.leading(true)
         logger.notice("became leader", metadata: ["fencing_token": "\(won.createRevision)"])
         try? await membership.write(role: .leader)
-        let work = options.leaderWork
+        let work = CombinedLeaderWork([HeartbeatWork()] + (options.leaderWork.map { [$0] } ?? []))
         let client = self.client
         let ending = await withTaskGroup(of: Ending.self) { group in
             group.addTask {

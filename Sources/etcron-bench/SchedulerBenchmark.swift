@@ -1,8 +1,7 @@
 import ArgumentParser
 import EtcdClient
 import EtcdTestHarness
-import EtcronReplica
-import EtcronScheduler
+import EtcronCore
 import Foundation
 
 /// `etcron-bench scheduler`: the top of the hour with many jobs.

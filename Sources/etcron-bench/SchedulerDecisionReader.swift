@@ -1,6 +1,6 @@
 import EtcdClient
+import EtcronCore
 import EtcronProto
-import EtcronScheduler
 import Foundation
 import SwiftProtobuf
 

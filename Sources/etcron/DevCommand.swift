@@ -1,6 +1,9 @@
 import ArgumentParser
 import EtcdClient
 import EtcdTestHarness
+import EtcronCLI
+import EtcronCore
+import EtcronExecutor
 import EtcronProto
 import EtcronReplica
 import EtcronScheduler

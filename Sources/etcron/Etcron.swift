@@ -1,4 +1,5 @@
 import ArgumentParser
+import EtcronCLI
 import Foundation
 
 /// The `etcron` command line: the operator, the local dev cluster and the client verbs.

@@ -1,5 +1,8 @@
 import ArgumentParser
 import EtcdClient
+import EtcronCLI
+import EtcronCore
+import EtcronExecutor
 import EtcronReplica
 import EtcronScheduler
 import Foundation
@@ -67,7 +70,6 @@ struct OperatorCommand: AsyncParsableCommand {
     }
 }
 
-/// The scheduler's options from the configuration.
 /// How this replica's executor runs targets: exec targets through `etcron-exec-guard`
 /// (installed next to `etcron`), so that none outlives the replica.
 func targetSettings(logger: Logger) -> TargetRunnerSettings {
@@ -78,6 +80,7 @@ func targetSettings(logger: Logger) -> TargetRunnerSettings {
     return TargetRunnerSettings(execGuard: launcher)
 }
 
+/// The scheduler's options from the configuration.
 func schedulerOptions(_ configuration: ReplicaConfiguration, jobMetrics: JobMetrics? = nil) -> SchedulerWork.Options {
     var options = SchedulerWork.Options()
     options.jobMetrics = jobMetrics
@@ -87,20 +90,57 @@ func schedulerOptions(_ configuration: ReplicaConfiguration, jobMetrics: JobMetr
     return options
 }
 
-/// Loads the configuration from flags, the environment and the config file.
-func loadConfiguration(_ flags: [String: String]) throws -> ReplicaConfiguration {
-    do {
-        return try ReplicaConfiguration.load(flags: flags, environment: ProcessInfo.processInfo.environment)
-    } catch {
-        throw UsageFailure(message: error.description)
-    }
-}
+/// The flags of `etcron operator` beyond the connection.
+struct ReplicaFlags: ParsableArguments {
+    @OptionGroup var connection: ConnectionFlags
 
-/// An etcd client for the configuration; a bad endpoint or unreadable file exits with 2.
-func makeClient(_ configuration: ReplicaConfiguration) throws -> EtcdClient {
-    do {
-        return try EtcdClient(configuration: configuration.etcdClientConfiguration)
-    } catch {
-        throw UsageFailure(message: error.message)
+    @Option(name: .customLong("replica-id"), help: "This replica's unique ID (default: the host name).")
+    var replicaID: String?
+
+    @Option(name: .customLong("http-listen"), help: "host:port of the HTTP server (/healthz, /readyz, /metrics); port 0 picks one.")
+    var httpListen: String?
+
+    @Option(name: .customLong("advertise-address"), help: "host:port others use to reach this replica's HTTP server.")
+    var advertiseAddress: String?
+
+    @Option(name: .customLong("lease-ttl"), help: "Session lease TTL in seconds (default 10).")
+    var leaseTTL: String?
+
+    @Option(name: .customLong("executor"), help: "true or false: whether this replica executes runs (default true).")
+    var executor: String?
+
+    @Option(name: .customLong("scheduler-workers"), help: "Sync workers of the leader's work queue, 1-64 (default 4).")
+    var schedulerWorkers: String?
+
+    @Option(name: .customLong("history-retention"), help: "Seconds decisions (and a deleted job's records) are kept (default 604800, 7 days).")
+    var historyRetention: String?
+
+    @Option(name: .customLong("history-gc-interval"), help: "Seconds between the leader's history garbage-collection passes (default 600).")
+    var historyGCInterval: String?
+
+    @Option(name: .customLong("job-metrics-limit"), help: "Jobs with their own metric series; others count as job=\"_other\" (default 100, 0: none).")
+    var jobMetricsLimit: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
+
+    @Option(name: .customLong("log-format"), help: "text or json.")
+    var logFormat: String?
+
+    /// The flags actually given, by setting name.
+    var given: [String: String] {
+        var flags = connection.given
+        flags["replica-id"] = replicaID
+        flags["http-listen"] = httpListen
+        flags["advertise-address"] = advertiseAddress
+        flags["lease-ttl"] = leaseTTL
+        flags["executor"] = executor
+        flags["scheduler-workers"] = schedulerWorkers
+        flags["history-retention"] = historyRetention
+        flags["history-gc-interval"] = historyGCInterval
+        flags["job-metrics-limit"] = jobMetricsLimit
+        flags["log-level"] = logLevel
+        flags["log-format"] = logFormat
+        return flags
     }
 }

@@ -69,6 +69,7 @@ struct ParserTests {
         ("@fortnightly", #""@fortnightly" is not a descriptor: expected @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @every <duration>"#),
         ("@every 0s", #""0s" must be at least 1s"#),
         ("@every soon", #""soon" is not a duration: expected whole numbers with units d, h, m, s, such as 90s or 1h30m"#),
+        ("@every 2923d", #""2923d" is longer than the maximum of 2922 days (8 years)"#),
         ("0 0 30 2 *", #""0 0 30 2 *" never fires: no date matches its day-of-month, month and day-of-week fields together"#),
         ("0 0 31 4,6,9,11 *", #""0 0 31 4,6,9,11 *" never fires: no date matches its day-of-month, month and day-of-week fields together"#),
     ])
@@ -103,8 +104,7 @@ struct ParserTests {
         ("@every", .invalidDuration),
         ("@every 1h 30m", .invalidDuration),
         ("@daily 0", .fieldCount),
-        ("0 0 * 2 1#5", .beyondHorizon),
-        ("0 0 */29 2 1", .beyondHorizon),
+        ("0 0 30 2 *", .neverFires),
     ])
     func errorCodes(expression: String, code: CronScheduleError.Code) {
         #expect(parseError(expression)?.code == code, "\(expression): \(String(describing: parseError(expression)))")
@@ -133,14 +133,16 @@ struct ParserTests {
         #expect(parseError("0 0 * * *", tz: "Europe")?.code == .invalidTimeZoneData || parseError("0 0 * * *", tz: "Europe")?.code == .unknownTimeZone)
     }
 
-    @Test("Leap-day schedules are accepted; rarer ones are refused with the horizon")
-    func horizon() throws {
+    @Test("Leap-day and rarer schedules are accepted; only never-firing ones are refused")
+    func rareAccepted() throws {
         #expect(parseError("0 0 29 2 *") == nil)
         #expect(parseError("0 0 29 2 1") == nil)  // OR: any Monday in February too
         #expect(parseError("0 0 L 2 *") == nil)
         #expect(parseError("0 0 31 * *") == nil)
-        let error = try #require(parseError("0 0 * 2 1#5"))
-        #expect(error.description.contains("horizon of 2922 days"))
+        #expect(parseError("0 0 * 2 1#5") == nil)  // 29 February on a Monday: 28 or 40 years apart
+        #expect(parseError("0 0 */29 2 1") == nil)  // 1 February on a Monday
+        #expect(parseError("@every 2922d") == nil)
+        #expect(parseError("0 0 31 2 *")?.code == .neverFires)
     }
 
     @Test("The fixed-time DST rule applies only to 5-field schedules with fixed minute and hour")

@@ -5,7 +5,7 @@ import Testing
 struct PropertyTests {
     static let zones = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kathmandu", "Pacific/Chatham"]
 
-    /// Random schedules that parse (rare day patterns beyond the horizon are skipped),
+    /// Random schedules that parse (day patterns that never fire are skipped),
     /// each with a random zone and a random instant in 1950-2150.
     static func cases(count: Int, seed: UInt64) -> [(CronSchedule, CronInstant)] {
         var rng = SeededGenerator(seed: seed)

@@ -1,4 +1,5 @@
 import EtcdClient
+import EtcronCore
 import EtcronReplica
 @testable import EtcronScheduler
 import Testing

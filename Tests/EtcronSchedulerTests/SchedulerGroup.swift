@@ -1,5 +1,6 @@
 import EtcdClient
 import EtcdTestHarness
+import EtcronCore
 import EtcronReplica
 import Foundation
 

@@ -1,6 +1,7 @@
 import CronSchedule
 import EtcdClient
 import EtcdTestHarness
+import EtcronCore
 import EtcronProto
 import EtcronReplica
 import EtcronScheduler

@@ -1,3 +1,4 @@
+import EtcronCore
 import EtcronProto
 import EtcronScheduler
 import Foundation

@@ -1,4 +1,5 @@
 import EtcdTestHarness
+import EtcronCore
 import EtcronProto
 import EtcronScheduler
 import Foundation

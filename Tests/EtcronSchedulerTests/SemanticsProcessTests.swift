@@ -1,3 +1,4 @@
+import EtcronCore
 import Testing
 
 /// End-to-end proofs of the scheduling semantics of DESIGN.md: one real etcd member and

@@ -1,6 +1,7 @@
 import CronSchedule
 import EtcdClient
 import EtcdTestHarness
+import EtcronCore
 import EtcronProto
 import EtcronReplica
 import EtcronScheduler
@@ -93,7 +94,7 @@ struct SemanticsHarness: Sendable {
         let ranges = result.responses.map(\.range)
         let log = try (ranges[0]?.kvs ?? []).map { try Etcron_V1_Decision(serializedBytes: $0.value) }
         let runs = try (ranges[1]?.kvs ?? []).map { try Etcron_V1_Run(serializedBytes: $0.value) }
-        return DecisionHistory.merge(log: log, runs: runs)
+        return DecisionPlacement.merge(log: log, runs: runs)
     }
 
     /// Every run record of a job, by run ID.

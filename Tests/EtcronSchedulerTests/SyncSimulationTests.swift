@@ -1,4 +1,5 @@
 import CronSchedule
+import EtcronCore
 import EtcronProto
 import EtcronScheduler
 import Foundation
@@ -93,7 +94,7 @@ struct StoredStatusSimulationTests {
                 after: CronInstant(secondsSinceEpoch: SyncFixture.day), atOrBefore: CronInstant(secondsSinceEpoch: job.status?.decidedThroughUnix ?? 0)))
             #expect(covered == due, "\(expression) seed \(seed): \(covered) covered vs \(due) due")
             // Every decision is held exactly once: by a kept run, or in the log.
-            let held = DecisionHistory.merge(log: decisions.filter { $0.kind != .invoke } + archived, runs: job.runs)
+            let held = DecisionPlacement.merge(log: decisions.filter { $0.kind != .invoke } + archived, runs: job.runs)
             #expect(held.map(\.scheduledUnix) == times.sorted(), "\(expression) seed \(seed): the records held differ from the decisions made")
             #expect(writes.status < writes.results, "the status is written for invokes alone")
         }

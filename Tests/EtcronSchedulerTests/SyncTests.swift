@@ -1,4 +1,5 @@
 import CronSchedule
+import EtcronCore
 import EtcronProto
 import EtcronScheduler
 import Foundation

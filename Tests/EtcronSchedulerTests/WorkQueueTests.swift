@@ -1,5 +1,6 @@
-import Testing
+import EtcronCore
 @testable import EtcronScheduler
+import Testing
 
 /// The leader's sharded work queue, without etcd: fairness over tenants, one worker per
 /// job at a time, duplicates collapsing.

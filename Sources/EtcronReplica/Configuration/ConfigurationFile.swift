@@ -1,3 +1,4 @@
+import EtcronCore
 import Yams
 
 /// The settings of the optional YAML configuration file, keyed by setting name.

@@ -1,3 +1,4 @@
+import EtcronCore
 import Logging
 
 /// Turns flags, environment variables and the optional YAML file into a validated

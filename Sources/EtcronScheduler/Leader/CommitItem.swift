@@ -1,4 +1,5 @@
 import EtcdClient
+import EtcronCore
 import EtcronProto
 import Foundation
 import SwiftProtobuf
@@ -16,19 +17,9 @@ struct CommitItem: Sendable {
     init(job: JobID, keys: JobKeys, result: SyncResult, assigned: [Etcron_V1_Run], runRevisions: [String: Int64], errorDecision: Etcron_V1_Decision?) throws {
         self.job = job
         let assignedByID = Dictionary(uniqueKeysWithValues: assigned.map { ($0.runID, $0) })
-        // Exactly one decision per scheduled time, wherever it is held. An invoke is held by
-        // its run, created only if absent below. A skip is created in the log only if
-        // absent, and only if its time has no run. (That an invoke's time has no skip in the
-        // log follows from the cursor: the status is stored with every skip.)
-        for decision in result.decisions + (errorDecision.map { [$0] } ?? []) where decision.kind != .invoke {
-            let key = keys.decision(job.tenant, job.name, scheduledUnix: decision.scheduledUnix)
-            compares.append(.createRevision(key, .equal, 0))
-            if decision.reason != .error {
-                let runID = RunID.scheduled(tenant: job.tenant, job: job.name, scheduledUnix: decision.scheduledUnix)
-                compares.append(.createRevision(keys.run(job.tenant, job.name, runID: runID), .equal, 0))
-            }
-            operations.append(.put(key, try decision.serializedData()))
-        }
+        // Exactly one decision per scheduled time, wherever it is held (DecisionPlacement):
+        // skips in the log, invokes in their runs, created only if absent below.
+        (compares, operations) = try DecisionPlacement.logWrites(result.decisions + (errorDecision.map { [$0] } ?? []), job: job, keys: keys)
         var written: Set<String> = []
         for run in result.newRuns {
             let key = keys.run(job.tenant, job.name, runID: run.runID)
@@ -52,10 +43,7 @@ struct CommitItem: Sendable {
         for runID in result.deletedRuns {
             operations.append(.delete(.key(keys.run(job.tenant, job.name, runID: runID))))
         }
-        // Moved from the trimmed runs: the same records, so a put (never two of a time).
-        for decision in result.archivedDecisions {
-            operations.append(.put(keys.decision(job.tenant, job.name, scheduledUnix: decision.scheduledUnix), try decision.serializedData()))
-        }
+        operations += try DecisionPlacement.archiveWrites(result.archivedDecisions, job: job, keys: keys)
         for triggerID in result.consumedTriggers {
             operations.append(.delete(.key(keys.triggers(job.tenant, job.name) + triggerID)))
         }

@@ -1,5 +1,5 @@
 import EtcdClient
-import EtcronReplica
+import EtcronCore
 import Synchronization
 
 /// Commits workers' `CommitItem`s in transactions fenced on the leader's token, packing

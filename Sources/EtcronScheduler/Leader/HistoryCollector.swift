@@ -1,4 +1,5 @@
 import EtcdClient
+import EtcronCore
 
 /// Plans the leader's garbage collection of history, a pure value tested with any clock.
 ///

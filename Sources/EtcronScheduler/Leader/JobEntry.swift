@@ -1,4 +1,5 @@
 import CronSchedule
+import EtcronCore
 import EtcronProto
 
 /// What the leader keeps in memory about one job: enough to run `sync` without reading

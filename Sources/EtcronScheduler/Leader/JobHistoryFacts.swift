@@ -1,3 +1,4 @@
+import EtcronCore
 /// What the leader's garbage collection knows of one job, from the index.
 struct JobHistoryFacts: Sendable, Hashable {
     var job: JobID

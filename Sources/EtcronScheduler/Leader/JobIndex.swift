@@ -1,9 +1,10 @@
 import CronSchedule
 import EtcdClient
+import EtcronCore
 import EtcronProto
 import Foundation
-import Synchronization
 import SwiftProtobuf
+import Synchronization
 
 /// The leader's in-memory view of every job, fed by one paged read at a revision after
 /// the win and then by the watch from the revision after it. Workers read a job's entry,
@@ -55,8 +56,7 @@ final class JobIndex: Sendable {
     /// starts after its load, so every write in it was made after the leader won).
     @discardableResult
     func put(_ kv: KeyValue, watched: Bool = false) -> Effect {
-        guard let record = JobRecordKey(kv.keyString, keys: keys) else { return .none }
-        let id = record.job
+        guard let record = RecordKey(kv.keyString, keys: keys), let id = record.job else { return .none }
         if case .run(_, let runID) = record {
             // Only a leader creates runs (executors change existing ones), and the fence
             // keeps any other leader from writing after this one won: a run created after
@@ -89,8 +89,8 @@ final class JobIndex: Sendable {
                     entry.statusRevision = kv.modRevision
                 }
                 return .none
-            case .run:
-                return .none  // putRun
+            case .run, .decision, .quota, .assignment:
+                return .none  // runs: putRun; the rest is not watched
             case .trigger(_, let triggerID):
                 guard let trigger = try? Etcron_V1_ManualTrigger(serializedBytes: kv.value) else { return .none }
                 entry.triggers[triggerID] = trigger
@@ -125,8 +125,7 @@ final class JobIndex: Sendable {
     /// Applies a delete event.
     @discardableResult
     func delete(_ key: String) -> Effect {
-        guard let record = JobRecordKey(key, keys: keys) else { return .none }
-        let id = record.job
+        guard let record = RecordKey(key, keys: keys), let id = record.job else { return .none }
         return state.withLock { state -> Effect in
             guard var entry = state.take(id) else { return .none }
             defer { state.store(id, entry) }
@@ -147,6 +146,8 @@ final class JobIndex: Sendable {
                 // collector applies its own delete); what is left of it is forgotten.
                 entry.status = nil
                 entry.statusRevision = 0
+                return .none
+            case .decision, .quota, .assignment:
                 return .none
             }
         }

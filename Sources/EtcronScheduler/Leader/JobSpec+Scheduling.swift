@@ -1,3 +1,4 @@
+import EtcronCore
 import EtcronProto
 
 /// Only what `JobSync.sync` reads of a spec (the schedule itself is kept compiled), in a

@@ -1,5 +1,5 @@
 import EtcdClient
-import EtcronReplica
+import EtcronCore
 import Foundation
 import Logging
 import Metrics
@@ -15,7 +15,7 @@ extension LeaderScheduler {
         let retention = options.historyRetention.components.seconds
         var collector = HistoryCollector(keys: keys, retentionSeconds: max(1, retention))
         while true {
-            try await Task.sleep(for: options.historyGCInterval)
+            try await options.clock.sleep(until: now().addingTimeInterval(Double(options.historyGCInterval / .milliseconds(1)) / 1000))
             do {
                 try await collectOnce(&collector)
             } catch let lost as LeadershipLost {
@@ -32,7 +32,7 @@ extension LeaderScheduler {
     func collectOnce(_ collector: inout HistoryCollector) async throws {
         let started = ContinuousClock.now
         let facts = index.historyFacts
-        let deletions = collector.plan(facts, nowUnix: Int64(Date().timeIntervalSince1970))
+        let deletions = collector.plan(facts, nowUnix: Int64(now().timeIntervalSince1970))
         var trimmed = 0
         var purged = 0
         for start in stride(from: 0, to: deletions.count, by: Self.collectionBatch) {

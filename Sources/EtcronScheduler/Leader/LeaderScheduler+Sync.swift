@@ -1,7 +1,7 @@
 import CronSchedule
 import EtcdClient
+import EtcronCore
 import EtcronProto
-import EtcronReplica
 import Foundation
 import Logging
 import Metrics
@@ -49,6 +49,7 @@ extension LeaderScheduler {
         }
         // What was committed is applied (index, timers, metrics) a chunk at a time.
         index.committed(commits)
+        retries.succeeded(commits.map(\.job))
         schedule(wakes)
         for commit in commits { record(commit.job, commit.result.decisions) }
         for job in stale {
@@ -106,7 +107,7 @@ extension LeaderScheduler {
             runs: Array(entry.runs.values), triggers: entry.triggers.map { SyncInput.Trigger(id: $0.key, request: $0.value) },
             liveMembers: Set(executors.leases.keys), memberLeases: executors.leases,
             tenantActiveRuns: quota == nil ? 0 : index.activeRuns(tenant: job.tenant),
-            tenantRunQuota: quota, leaderToken: leadership.fence.token, now: Date())
+            tenantRunQuota: quota, leaderToken: leadership.fence.token, now: now())
         let result = JobSync.sync(input)
         let assigned = assign(result, entry, executors.sorted)
         guard !result.isEmpty || !assigned.isEmpty else { return Decided(job: job, result: result, assigned: [], item: nil) }
@@ -126,8 +127,7 @@ extension LeaderScheduler {
                 defer { counter &+= 1 }
                 return counter
             }
-            run.assignedTo = members[slot % members.count]
-            return run
+            return run.applies(.assign(executor: members[slot % members.count])) ? run : nil
         }
     }
 
@@ -149,14 +149,9 @@ extension LeaderScheduler {
         guard entry.reportedErrorRevision != entry.specRevision else { return }
         metrics.corruptRecord("spec")
         logger.error("job cannot be scheduled; skipped", metadata: ["job": "\(job)", "problem": "\(problem)", "revision": "\(entry.specRevision)"])
-        var decision = Etcron_V1_Decision()
-        decision.scheduledUnix = Int64(Date().timeIntervalSince1970)
-        decision.kind = .skip
-        decision.reason = .error
-        decision.message = "spec revision \(entry.specRevision): \(problem.message)"
-        decision.decidedAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
-        decision.leaderToken = leadership.fence.token
-        decision.count = 0
+        let decision = Etcron_V1_Decision.error(
+            atUnixMs: Int64(now().timeIntervalSince1970 * 1000), message: "spec revision \(entry.specRevision): \(problem.message)",
+            leaderToken: leadership.fence.token)
         // The status goes with it: it tells a later leader when the job was last active,
         // so its history is collected once it is deleted, even with no run or cursor.
         var result = SyncResult()
@@ -183,19 +178,5 @@ extension LeaderScheduler {
         let triggers = try await client.range(.prefix(keys.triggers(job.tenant, job.name)), options: options)
         index.replace(job, with: nil)
         for kv in spec.kvs + status.kvs + runs.kvs + triggers.kvs { index.put(kv) }
-    }
-}
-
-extension Etcron_V1_SkipReason {
-    /// The reason as metrics, logs and `etcron why` name it.
-    public var label: String {
-        switch self {
-        case .concurrencyPolicy: return "concurrencyPolicy"
-        case .missedDeadline: return "missedDeadline"
-        case .suspended: return "suspended"
-        case .error: return "error"
-        case .quota: return "quota"
-        default: return "unknown"
-        }
     }
 }

@@ -1,12 +1,12 @@
 import CronSchedule
 import EtcdClient
+import EtcronCore
 import EtcronProto
-import EtcronReplica
 import Foundation
 import Logging
 import Metrics
-import Synchronization
 import SwiftProtobuf
+import Synchronization
 
 /// One term of scheduling: load every job at a revision after the win, then follow the
 /// watch (never polling), keep one timer heap of next fire times, shard due jobs over the
@@ -24,10 +24,11 @@ final class LeaderScheduler: Sendable {
     let metrics = SchedulerMetrics()
     let nextMember = Mutex(0)
     let trimmer = MemoryTrimmer()
+    let retries: SyncRetries
     /// Per-tenant quotas, loaded with the jobs and followed by a watch.
     let quotas = Mutex(QuotaBook())
 
-    var client: EtcdClient { leadership.client }
+    var client: any EtcdKV { leadership.client }
     var logger: Logger { leadership.logger }
 
     init(leadership: Leadership, options: SchedulerWork.Options) {
@@ -37,7 +38,11 @@ final class LeaderScheduler: Sendable {
         index = JobIndex(keys: keys, leaderToken: leadership.fence.token)
         queue = ShardedWorkQueue(workers: options.workers)
         batcher = DecisionBatcher(leadership: leadership)
+        retries = SyncRetries(backoff: options.syncRetry)
     }
+
+    /// Now, by the scheduler's clock.
+    func now() -> Date { options.clock.now() }
 
     func run() async throws {
         let members = try await client.range(.prefix(keys.base.members))
@@ -87,7 +92,7 @@ final class LeaderScheduler: Sendable {
         for try await response in client.watch(.prefix(keys.jobs), options: WatchOptions(startRevision: revision)) {
             for event in response.events {
                 let effect = event.kind == .put ? index.put(event.kv, watched: true) : index.delete(event.kv.keyString)
-                if event.kind == .delete, let metrics = options.jobMetrics, case .spec(let job)? = JobRecordKey(event.kv.keyString, keys: keys) {
+                if event.kind == .delete, let metrics = options.jobMetrics, case .spec(let job)? = RecordKey(event.kv.keyString, keys: keys) {
                     metrics.forget(job)
                 }
                 if case .sync(let job) = effect { queue.enqueue(job) }
@@ -131,13 +136,12 @@ final class LeaderScheduler: Sendable {
 
     private func timerLoop() async {
         while !Task.isCancelled {
-            let now = Date()
+            let now = now()
             let (due, next) = timers.withLock { heap in (heap.popDue(now: now), heap.nextWake()) }
             due.forEach(queue.enqueue)
             metrics.queueDepth.record(queue.depth)
             armed.withLock { $0 = next }
-            let deadline = next.map { ContinuousClock.now + .milliseconds(Int64(max(0, $0.timeIntervalSinceNow) * 1000)) }
-            await wake.wait(until: deadline)
+            await wake.wait(until: next, clock: options.clock)
         }
     }
 
@@ -197,12 +201,13 @@ final class LeaderScheduler: Sendable {
     }
 
     /// A failed sync: lost leadership ends the term (rethrown); anything else is logged
-    /// and the job retried in a second.
+    /// and the job retried after its own backoff (doubling with each consecutive failure).
     func retryLater(_ job: JobID, after error: any Error) throws {
         if let lost = error as? LeadershipLost { throw lost }
         if error is CancellationError { return }
         metrics.syncErrors.increment()
-        logger.warning("sync failed; retrying", metadata: ["job": "\(job)", "error": "\(error)"])
-        schedule(job, at: Date().addingTimeInterval(1))
+        let wait = retries.failed(job)
+        logger.warning("sync failed; retrying", metadata: ["job": "\(job)", "error": "\(error)", "retryIn": "\(wait)"])
+        schedule(job, at: now().addingTimeInterval(Double(wait / .milliseconds(1)) / 1000))
     }
 }

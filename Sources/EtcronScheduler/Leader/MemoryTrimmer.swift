@@ -1,3 +1,4 @@
+import EtcronCore
 import Synchronization
 
 #if os(Linux)

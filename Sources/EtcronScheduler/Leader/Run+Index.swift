@@ -1,3 +1,4 @@
+import EtcronCore
 import EtcronProto
 
 extension Etcron_V1_Run {

@@ -1,3 +1,4 @@
+import EtcronCore
 import Metrics
 import Synchronization
 
@@ -14,7 +15,7 @@ final class SchedulerMetrics: Sendable {
     /// A stored record that cannot be used (`record`: spec, quota), labelled as the job
     /// store labels the same counter.
     func corruptRecord(_ record: String) {
-        Counter(label: "etcron_corrupt_records_total", dimensions: [("record", record)]).increment()
+        CorruptRecords.count(record)
     }
 
     func decision(_ kind: String, reason: String, count: Int64) {

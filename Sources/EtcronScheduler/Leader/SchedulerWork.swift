@@ -1,5 +1,5 @@
 import EtcdClient
-import EtcronReplica
+import EtcronCore
 
 /// The leader-only work of etcron: the scheduler (and the fenced heartbeat), for one term.
 public struct SchedulerWork: LeaderWork {
@@ -20,6 +20,10 @@ public struct SchedulerWork: LeaderWork {
         public var historyGCInterval: Duration = .seconds(600)
         /// Per-job decision series (behind their cardinality guard); nil for none.
         public var jobMetrics: JobMetrics?
+        /// The time (a test's `ManualClock`, else the system's).
+        public var clock: any WallClock = SystemClock()
+        /// The waits before a job whose sync failed is synced again (per job, doubling).
+        public var syncRetry = Backoff(initial: .milliseconds(250), maximum: .seconds(60), jitter: .none)
 
         /// Defaults.
         public init() {}
@@ -34,12 +38,6 @@ public struct SchedulerWork: LeaderWork {
     }
 
     public func run(_ leadership: Leadership) async throws {
-        let scheduler = LeaderScheduler(leadership: leadership, options: options)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await HeartbeatWork().run(leadership) }
-            group.addTask { try await scheduler.run() }
-            try await group.next()
-            group.cancelAll()
-        }
+        try await LeaderScheduler(leadership: leadership, options: options).run()
     }
 }

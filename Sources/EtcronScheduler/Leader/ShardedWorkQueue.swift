@@ -1,4 +1,6 @@
+import CronSchedule
 import DequeModule
+import EtcronCore
 import Synchronization
 
 /// Job keys sharded over N workers by a stable hash, with the guarantees of a controller
@@ -71,10 +73,13 @@ final class ShardedWorkQueue: Sendable {
 
     /// The worker that owns `job`.
     func shard(of job: JobID) -> Int {
-        var hasher = StableHasher()
-        hasher.combine(job.tenant)
-        hasher.combine(job.name)
-        return Int(hasher.value % UInt64(shards.count))
+        // Stable across processes (Swift's Hasher is seeded per process), so a job's
+        // shard is the same whichever replica leads.
+        var hash = StableHash()
+        hash.feed(job.tenant)
+        hash.feed(CollectionOfOne(UInt8(ascii: "/")))
+        hash.feed(job.name)
+        return Int(hash.value % UInt64(shards.count))
     }
 
     /// Queues `job` unless it is already waiting (or, if a worker has it, once it is done).
@@ -149,19 +154,5 @@ final class ShardedWorkQueue: Sendable {
             }
             waiter?.resume(returning: nil)
         }
-    }
-}
-
-/// FNV-1a over the UTF-8 of strings: the same shard on every run and version.
-struct StableHasher {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func combine(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value &*= 0x0000_0100_0000_01b3
-        }
-        value ^= 0xff
-        value &*= 0x0000_0100_0000_01b3
     }
 }

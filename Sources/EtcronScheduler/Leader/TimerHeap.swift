@@ -1,3 +1,4 @@
+import EtcronCore
 import Foundation
 import HeapModule
 

@@ -1,3 +1,5 @@
+import EtcronCore
+import Foundation
 import Synchronization
 
 /// Wakes one sleeping waiter early: `ring()` ends the current (or next) `wait`.
@@ -16,8 +18,9 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when rung, when `deadline` passes (nil: no deadline), or on cancellation.
-    func wait(until deadline: ContinuousClock.Instant?) async {
+    /// Returns when rung, when `deadline` passes on `clock` (nil: no deadline), or on
+    /// cancellation.
+    func wait(until deadline: Date?, clock: any WallClock) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {
@@ -37,7 +40,7 @@ final class WakeSignal: Sendable {
                 }
             }
             if let deadline {
-                group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+                group.addTask { try? await clock.sleep(until: deadline) }
             }
             await group.next()
             group.cancelAll()

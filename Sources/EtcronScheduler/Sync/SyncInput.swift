@@ -1,4 +1,5 @@
 import CronSchedule
+import EtcronCore
 import EtcronProto
 import Foundation
 
@@ -91,13 +92,10 @@ public struct SyncResult: Sendable {
     /// only an event (spec, run or trigger change) can make it due.
     public var nextWake: Date?
 
-    /// The status to store with this result: nil when the result only invokes, because
-    /// the new runs carry their decisions and `JobStatus.reconciled(with:)` recovers the
-    /// cursor from them. One write per decision at the top of the hour instead of two.
+    /// The status to store with this result (see ``DecisionPlacement``): nil when the
+    /// result only invokes, because the new runs carry their decisions.
     public var statusToWrite: Etcron_V1_JobStatus? {
-        guard let status else { return nil }
-        let carriedByRuns = deletedRuns.isEmpty && !decisions.isEmpty && decisions.allSatisfy { $0.kind == .invoke }
-        return carriedByRuns ? nil : status
+        DecisionPlacement.statusToWrite(status, decisions: decisions, trimsRuns: !deletedRuns.isEmpty)
     }
 
     /// Whether there is anything to write.

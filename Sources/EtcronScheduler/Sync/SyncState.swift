@@ -1,4 +1,5 @@
 import CronSchedule
+import EtcronCore
 import EtcronProto
 import Foundation
 
@@ -59,33 +60,25 @@ struct SyncState {
             let lease = run.executorLease
             if run.state == .running, !executorAlive(run) {
                 if run.attempts < maxAttempts, !run.stopRequested {
-                    run.state = .pending
-                    run.assignedTo = ""
-                    run.executorLease = 0
-                    run.message = "executor \(executor) (lease \(lease)) lost during attempt \(run.attempts); retrying"
+                    touched = run.applies(.retryAfterLostExecutor(
+                        message: "executor \(executor) (lease \(lease)) lost during attempt \(run.attempts); retrying"))
                 } else {
-                    run.state = .executorLost
-                    run.finishedAtUnixMs = nowMs
-                    run.message = "executor \(executor) (lease \(lease)) lost during attempt \(run.attempts) of \(maxAttempts)"
+                    touched = run.applies(.loseExecutor(
+                        atUnixMs: nowMs, message: "executor \(executor) (lease \(lease)) lost during attempt \(run.attempts) of \(maxAttempts)"))
                 }
-                touched = true
             } else if run.state == .pending, !executor.isEmpty, !input.liveMembers.contains(executor) {
-                run.assignedTo = ""
                 if run.stopRequested {
                     // Asked to stop (Replace) before it started: not handed to another executor.
                     endUnstarted(&run, "\(run.message); stopped before it started (executor \(executor) was lost)")
                     continue
                 }
-                run.message = "executor \(executor) lost before starting the run; reassigning"
-                touched = true
+                touched = run.applies(.unassign(message: "executor \(executor) lost before starting the run; reassigning"))
             }
             if run.state == .pending, run.startedAtUnixMs == 0, !run.manual, deadline > 0,
                 nowUnix - run.scheduledUnix > deadline
             {
-                run.state = .failed
-                run.finishedAtUnixMs = nowMs
-                run.message = "missedDeadline: not started within the starting deadline of \(deadline) s"
-                touched = true
+                touched = run.applies(.missDeadline(
+                    atUnixMs: nowMs, message: "missedDeadline: not started within the starting deadline of \(deadline) s")) || touched
             }
             if touched { update(run) }
         }
@@ -150,9 +143,7 @@ struct SyncState {
                     continue
                 }
                 waitsFor.append(run.runID)
-                if !run.stopRequested {
-                    run.stopRequested = true
-                    run.message = "Replace: stop requested for run \(runID)"
+                if !run.stopRequested, run.applies(.requestStop(message: "Replace: stop requested for run \(runID)")) {
                     update(run)
                 }
             }
@@ -161,17 +152,9 @@ struct SyncState {
         }
         var run = newRun(scheduled: scheduled)
         run.waitsFor = waitsFor
-        var decision = Etcron_V1_Decision()
-        decision.scheduledUnix = scheduled
-        decision.kind = .invoke
-        decision.runID = run.runID
-        decision.decidedAtUnixMs = nowMs
-        decision.leaderToken = input.leaderToken
-        decision.count = 1
-        decision.rangeStartUnix = scheduled
-        if !waitsFor.isEmpty {
-            decision.message = "Replace: starts after \(waitsFor.joined(separator: ", ")) stopped"
-        }
+        let decision = Etcron_V1_Decision.invoke(
+            scheduledUnix: scheduled, runID: run.runID, decidedAtUnixMs: nowMs, leaderToken: input.leaderToken,
+            message: waitsFor.isEmpty ? "" : "Replace: starts after \(waitsFor.joined(separator: ", ")) stopped")
         // The run is the decision's record until it is trimmed (then the log is).
         run.hold(decision)
         result.newRuns.append(run)
@@ -180,29 +163,15 @@ struct SyncState {
     }
 
     func newRun(scheduled: Int64, manual: Bool = false, runID: String? = nil) -> Etcron_V1_Run {
-        var run = Etcron_V1_Run()
-        run.runID = runID ?? RunID.scheduled(tenant: spec.tenant, job: spec.name, scheduledUnix: scheduled)
-        run.tenant = spec.tenant
-        run.job = spec.name
-        run.scheduledUnix = scheduled
-        run.manual = manual
-        run.state = .pending
-        run.createdAtUnixMs = nowMs
-        run.leaderToken = input.leaderToken
-        return run
+        Etcron_V1_Run(
+            runID: runID ?? RunID.scheduled(tenant: spec.tenant, job: spec.name, scheduledUnix: scheduled), tenant: spec.tenant,
+            job: spec.name, scheduledUnix: scheduled, manual: manual, createdAtUnixMs: nowMs, leaderToken: input.leaderToken)
     }
 
     func skip(_ scheduled: Int64, _ reason: Etcron_V1_SkipReason, _ message: String, rangeStart: Int64? = nil, count: Int = 1) -> Etcron_V1_Decision {
-        var decision = Etcron_V1_Decision()
-        decision.scheduledUnix = scheduled
-        decision.kind = .skip
-        decision.reason = reason
-        decision.message = message
-        decision.decidedAtUnixMs = nowMs
-        decision.leaderToken = input.leaderToken
-        decision.rangeStartUnix = rangeStart ?? scheduled
-        decision.count = Int64(count)
-        return decision
+        .skip(
+            scheduledUnix: scheduled, reason: reason, message: message, decidedAtUnixMs: nowMs, leaderToken: input.leaderToken,
+            rangeStart: rangeStart, count: Int64(count))
     }
 
     mutating func record(_ decision: Etcron_V1_Decision) {
@@ -249,10 +218,7 @@ struct SyncState {
 
     /// Ends a pending run that no executor holds as stopped: it never starts.
     mutating func endUnstarted(_ run: inout Etcron_V1_Run, _ message: String) {
-        run.state = .stopped
-        run.finishedAtUnixMs = nowMs
-        run.message = message
-        update(run)
+        if run.applies(.endUnstarted(.stopped, atUnixMs: nowMs, message: message)) { update(run) }
     }
 
     mutating func trimHistory() {
@@ -286,5 +252,18 @@ struct SyncState {
             }
         }
         result.nextWake = wake.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+    }
+}
+
+extension Etcron_V1_Run {
+    /// Applies `transition` if the run's state allows it; `sync` only asks for transitions
+    /// its own checks allow, so a refusal means a stale or corrupt record, left unchanged.
+    mutating func applies(_ transition: RunTransition) -> Bool {
+        do {
+            try apply(transition)
+            return true
+        } catch {
+            return false
+        }
     }
 }

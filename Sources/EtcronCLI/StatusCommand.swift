@@ -1,0 +1,61 @@
+import ArgumentParser
+import EtcdClient
+import EtcronCore
+import EtcronReplica
+import Foundation
+
+/// `etcron status`: the leader, its fencing token and term, and every live replica.
+public struct StatusCommand: AsyncParsableCommand {
+    /// The command, before its arguments are parsed.
+    public init() {}
+    public static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the leader, its fencing token and term, and every replica."
+    )
+
+    @OptionGroup var connection: ConnectionFlags
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "table, json or yaml.")
+    var output: OutputFormat = .table
+
+    public func run() async throws {
+        let configuration = try loadConfiguration(connection.given)
+        let client = try makeClient(configuration)
+        defer { Task { await client.close() } }
+        let status: ClusterStatus
+        do {
+            status = try await ClusterStatus.read(client: client, keys: ReplicaKeys(prefix: configuration.keyPrefix))
+        } catch {
+            await client.close()
+            printError("etcron status: \(error)")
+            throw ExitCode(1)
+        }
+        await client.close()
+        if let encoded = try output.encode(status) {
+            print(encoded)
+            return
+        }
+        print(render(status))
+    }
+
+    private func render(_ status: ClusterStatus) -> String {
+        var lines: [String] = []
+        if let leader = status.leader {
+            lines.append(table(
+                ["LEADER", "FENCING TOKEN", "TERM START", "LAST HEARTBEAT"],
+                [[
+                    leader.replicaID, String(leader.fencingToken),
+                    leader.termStartedAt.map { "\($0.formatted(.iso8601)) (\(age(since: $0)))" } ?? "-",
+                    leader.lastHeartbeatAt.map { "\(age(since: $0)) ago" } ?? "-",
+                ]]))
+        } else {
+            lines.append("LEADER  none elected")
+        }
+        lines.append("")
+        let rows = status.members.map {
+            [$0.replicaID, $0.role, $0.version, $0.address, age(since: $0.startedAt), "\(age(since: $0.lastHeartbeatAt)) ago"]
+        }
+        lines.append(table(["REPLICA", "ROLE", "VERSION", "ADDRESS", "AGE", "LAST HEARTBEAT"], rows))
+        return lines.joined(separator: "\n")
+    }
+}

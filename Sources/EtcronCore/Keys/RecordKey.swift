@@ -1,0 +1,85 @@
+/// What an etcron key names: the one parser of the layout in ``JobKeys`` (every reader,
+/// the leader's watch and the job store's scans go through it).
+public enum RecordKey: Hashable, Sendable {
+    /// `<prefix>jobs/<tenant>/<name>/spec`
+    case spec(JobID)
+    /// `<prefix>status/<tenant>/<name>`
+    case status(JobID)
+    /// `<prefix>jobs/<tenant>/<name>/runs/<run id>`
+    case run(JobID, runID: String)
+    /// `<prefix>jobs/<tenant>/<name>/triggers/<trigger id>`
+    case trigger(JobID, triggerID: String)
+    /// `<prefix>decisions/<tenant>/<name>/<time>`
+    case decision(JobID, scheduledUnix: Int64)
+    /// `<prefix>quotas/*` or `<prefix>quotas/<tenant>` with a valid tenant.
+    case quota(QuotaScope)
+    /// `<prefix>assignments/<replica>/<run id>`
+    case assignment(replicaID: String, runID: String)
+
+    /// The job the record belongs to; nil for quotas and assignments.
+    public var job: JobID? {
+        switch self {
+        case .spec(let id), .status(let id), .run(let id, _), .trigger(let id, _), .decision(let id, _): return id
+        case .quota, .assignment: return nil
+        }
+    }
+
+    /// Parses `key` under `keys`' prefix; nil for anything that is not one of the records
+    /// above (a quota key whose tenant is not a DNS subdomain included: see
+    /// ``quotaKeyProblem(_:keys:)``). Scans UTF-8 without building intermediate strings:
+    /// every event of the leader's watch goes through here.
+    public init?(_ key: String, keys: JobKeys) {
+        if let parts = Self.parts(key, after: keys.jobs) {
+            guard parts.count >= 3, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+            let id = JobID(tenant: String(parts[0]), name: String(parts[1]))
+            switch (parts[2], parts.count) {
+            case ("spec", 3): self = .spec(id)
+            case ("runs", 4) where !parts[3].isEmpty: self = .run(id, runID: String(parts[3]))
+            case ("triggers", 4) where !parts[3].isEmpty: self = .trigger(id, triggerID: String(parts[3]))
+            default: return nil
+            }
+        } else if let parts = Self.parts(key, after: keys.statuses) {
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+            self = .status(JobID(tenant: String(parts[0]), name: String(parts[1])))
+        } else if let parts = Self.parts(key, after: keys.decisionLog) {
+            guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, let time = Int64(parts[2]) else { return nil }
+            self = .decision(JobID(tenant: String(parts[0]), name: String(parts[1])), scheduledUnix: time)
+        } else if let parts = Self.parts(key, after: keys.assignmentsRoot) {
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+            self = .assignment(replicaID: String(parts[0]), runID: String(parts[1]))
+        } else if key.hasPrefix(keys.quotas) {
+            guard Self.quotaKeyProblem(key, keys: keys) == nil else { return nil }
+            let segment = String(key.dropFirst(keys.quotas.count))
+            self = .quota(segment == "*" ? .default : .tenant(segment))
+        } else {
+            return nil
+        }
+    }
+
+    /// Why `key`, which is under ``JobKeys/quotas``, names no quota record (its tenant is
+    /// not a DNS subdomain, e.g. it holds a `/` or capitals); nil when it names one, or
+    /// when the key is not under ``JobKeys/quotas`` at all.
+    public static func quotaKeyProblem(_ key: String, keys: JobKeys) -> String? {
+        guard key.hasPrefix(keys.quotas) else { return nil }
+        let segment = String(key.dropFirst(keys.quotas.count))
+        guard segment != "*", let reason = JobName.refusal(of: segment) else { return nil }
+        return "is not a quota key: its tenant \(reason)"
+    }
+
+    /// The `/`-separated parts of `key` after `prefix` (at most 5: more is no record's
+    /// key), nil when `key` does not start with it or nothing follows it.
+    private static func parts(_ key: String, after prefix: String) -> [Substring]? {
+        let utf8 = key.utf8
+        guard utf8.count > prefix.utf8.count, utf8.starts(with: prefix.utf8) else { return nil }
+        var parts: [Substring] = []
+        parts.reserveCapacity(4)
+        var start = utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)
+        while parts.count < 5 {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+            parts.append(key[start..<end])
+            guard end != utf8.endIndex else { break }
+            start = utf8.index(after: end)
+        }
+        return parts
+    }
+}

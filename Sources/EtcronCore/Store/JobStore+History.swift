@@ -1,0 +1,144 @@
+import EtcdClient
+import EtcronProto
+import Foundation
+import SwiftProtobuf
+
+extension JobStore {
+    /// The most records one history read returns.
+    public static let maximumHistoryLimit = 1000
+
+    /// The job's latest decisions, newest scheduled time first, from the decision log and
+    /// from the runs that hold their invokes (see ``DecisionPlacement``); readable after the
+    /// job is deleted, until garbage collection. Undecodable records are skipped and
+    /// reported.
+    public func decisions(tenant: String, name: String, limit: Int = 20) async throws(JobStoreError) -> JobRecords<Etcron_V1_Decision> {
+        let id = try Self.checked(tenant: tenant, name: name)
+        let txn = Txn(success: [
+            .get(.prefix(keys.decisions(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
+            .get(.prefix(scheduledRuns(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
+        ])
+        let result: TxnResult
+        do {
+            result = try await client.txn(txn)
+        } catch {
+            throw .etcd(error, while: "reading the decisions of \(id)")
+        }
+        let ranges = result.responses.map(\.range)
+        let log = records(Etcron_V1_Decision.self, ranges.first??.kvs ?? [], record: "decision")
+        let runs = records(Etcron_V1_Run.self, ranges.last??.kvs ?? [], record: "run")
+        return JobRecords(
+            records: Array(DecisionPlacement.merge(log: log.records, runs: runs.records).prefix(limit)),
+            corrupt: log.corrupt + runs.corrupt)
+    }
+
+    /// The job's latest runs, newest first (by creation); readable after the job is
+    /// deleted, until garbage collection. Undecodable records are skipped and reported.
+    public func runs(tenant: String, name: String, limit: Int = 20) async throws(JobStoreError) -> JobRecords<Etcron_V1_Run> {
+        let id = try Self.checked(tenant: tenant, name: name)
+        let options = try Self.historyOptions(limit: limit, sortTarget: .createRevision)
+        let result: RangeResult
+        do {
+            result = try await client.range(.prefix(keys.runs(tenant, name)), options: options)
+        } catch {
+            throw .etcd(error, while: "reading the runs of \(id)")
+        }
+        return records(Etcron_V1_Run.self, result.kvs, record: "run")
+    }
+
+    /// The runs of the job with `runIDs` that still exist, by ID (corrupt ones skipped and
+    /// reported): what became of the runs some decisions invoked.
+    public func runs(tenant: String, name: String, ids runIDs: [String]) async throws(JobStoreError) -> [String: Etcron_V1_Run] {
+        let id = try Self.checked(tenant: tenant, name: name)
+        let values = try await readKeys(runIDs.map { keys.run(tenant, name, runID: $0) }, what: "reading the runs of \(id)")
+        var runs: [String: Etcron_V1_Run] = [:]
+        for (runID, kv) in zip(runIDs, values) {
+            guard let kv, case .success(let run) = decode(Etcron_V1_Run.self, kv, record: "run") else { continue }
+            runs[runID] = run
+        }
+        return runs
+    }
+
+    /// The job's spec, status, pending triggers and latest decisions and runs, read in one
+    /// Txn (one revision).
+    /// - Throws: ``JobStoreError/Code/notFound`` when there is no such job, and
+    ///   ``JobStoreError/Code/corruptRecord`` when its spec cannot be read.
+    public func describe(tenant: String, name: String, limit: Int = 10) async throws(JobStoreError) -> JobDescription {
+        let id = try Self.checked(tenant: tenant, name: name)
+        let record = JobRecordKeys(keys, id)
+        var countOnly = RangeOptions()
+        countOnly.countOnly = true
+        let txn = Txn(success: [
+            .get(.key(record.spec)),
+            .get(.key(record.status)),
+            .get(.prefix(record.triggers), countOnly),
+            .get(.prefix(record.decisions), try Self.historyOptions(limit: limit, sortTarget: .key)),
+            .get(.prefix(record.runs), try Self.historyOptions(limit: limit, sortTarget: .createRevision)),
+            // The newest scheduled runs: they hold the newest invokes' decisions.
+            .get(.prefix(scheduledRuns(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
+        ])
+        let result: TxnResult
+        do {
+            result = try await client.txn(txn)
+        } catch {
+            throw .etcd(error, while: "reading \(id)")
+        }
+        let ranges = result.responses.map(\.range)
+        guard ranges.count == 6, let specKV = ranges[0]?.kvs.first else {
+            throw JobStoreError(.notFound, "job \(id) not found")
+        }
+        let job: StoredJob
+        switch decodeSpec(specKV, id) {
+        case .success(let stored): job = stored
+        case .failure(let corrupt): throw JobStoreError(.corruptRecord, "job \(id): stored spec \(corrupt)")
+        }
+        var corrupt: [CorruptRecord] = []
+        var status: Etcron_V1_JobStatus?
+        if let statusKV = ranges[1]?.kvs.first {
+            switch decode(Etcron_V1_JobStatus.self, statusKV, record: "status") {
+            case .success(let value): status = value
+            case .failure(let record): corrupt.append(record)
+            }
+        }
+        let log = records(Etcron_V1_Decision.self, ranges[3]?.kvs ?? [], record: "decision")
+        let runs = records(Etcron_V1_Run.self, ranges[4]?.kvs ?? [], record: "run")
+        let scheduled = records(Etcron_V1_Run.self, ranges[5]?.kvs ?? [], record: "run")
+        let decisions = DecisionPlacement.merge(log: log.records, runs: scheduled.records).prefix(limit)
+        // The stored status lags the runs that hold invokes: show it as a leader reads it.
+        let reconciled = (status ?? Etcron_V1_JobStatus()).reconciled(with: scheduled.values)
+        let corruptRuns = Dictionary((runs.corrupt + scheduled.corrupt).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        return JobDescription(
+            job: job, status: status == nil && reconciled == Etcron_V1_JobStatus() ? nil : reconciled, pendingTriggers: Int(ranges[2]?.count ?? 0),
+            decisions: Array(decisions), runs: runs.records,
+            corrupt: corrupt + log.corrupt + corruptRuns.values.sorted { $0.key < $1.key }, revision: result.header.revision)
+    }
+
+    /// The job's scheduled runs (`s-<time>-…`), whose keys sort by scheduled time: read
+    /// newest first with a limit, they hold the newest invokes' decisions, so a history
+    /// read never loads every run (up to 2,000 of 64 KiB each).
+    private func scheduledRuns(_ tenant: String, _ name: String) -> String {
+        keys.runs(tenant, name) + RunID.scheduledPrefix
+    }
+
+    private static func historyOptions(limit: Int, sortTarget: RangeOptions.SortTarget) throws(JobStoreError) -> RangeOptions {
+        guard (1...maximumHistoryLimit).contains(limit) else {
+            throw JobStoreError(.invalidArgument, "limit: must be from 1 to \(maximumHistoryLimit), not \(limit)")
+        }
+        var options = RangeOptions()
+        options.limit = Int64(limit)
+        options.sortOrder = .descending
+        options.sortTarget = sortTarget
+        return options
+    }
+
+    private func records<M: SwiftProtobuf.Message>(_ type: M.Type, _ kvs: [KeyValue], record: String) -> JobRecords<M> {
+        var records: [JobRecord<M>] = []
+        var corrupt: [CorruptRecord] = []
+        for kv in kvs {
+            switch decode(type, kv, record: record) {
+            case .success(let value): records.append(JobRecord(key: kv.keyString, value: value, modRevision: kv.modRevision))
+            case .failure(let bad): corrupt.append(bad)
+            }
+        }
+        return JobRecords(records: records, corrupt: corrupt)
+    }
+}

@@ -1,0 +1,38 @@
+import EtcronCore
+import Foundation
+
+/// Keeps an exec target from outliving its executor.
+///
+/// An executor killed with SIGKILL (the OOM killer, `kill -9`) cannot stop what it
+/// started; the leader then retries the run elsewhere, and the orphaned target would run on
+/// beside its retry. So an executor starts targets through `etcron-exec-guard`, a small
+/// program (Glibc only, it starts in about a millisecond) that leads the run's process
+/// group, starts the target in that group, waits for it and ends as it did; when the
+/// executor process dies, it kills the whole group. See `Sources/etcron-exec-guard`.
+public enum ExecGuard {
+    /// The guard program's file name; it is installed next to `etcron`.
+    public static let executableName = "etcron-exec-guard"
+
+    /// How an executor starts targets through the guard.
+    public struct Launcher: Sendable, Hashable {
+        /// The guard's executable.
+        public var executable: String
+
+        /// A launcher running the guard at `executable`.
+        public init(executable: String) {
+            self.executable = executable
+        }
+
+        /// The guard installed next to the running program, if it is there and executable.
+        public static func besideThisProgram() -> Launcher? {
+            guard let program = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+            let path = URL(fileURLWithPath: program).deletingLastPathComponent().appendingPathComponent(ExecGuard.executableName).path
+            return FileManager.default.isExecutableFile(atPath: path) ? Launcher(executable: path) : nil
+        }
+
+        /// The guard's argv for a target `path` started with `argv` by process `parent`.
+        func arguments(parent: pid_t, path: String, argv: [String]) -> [String] {
+            [ExecGuard.executableName, "--parent-pid", String(parent), "--", path] + argv
+        }
+    }
+}

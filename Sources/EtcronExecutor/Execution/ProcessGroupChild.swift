@@ -1,0 +1,204 @@
+import EtcronCore
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a child process ended.
+enum ChildExit: Sendable, Equatable {
+    /// It called `exit` with this status.
+    case exited(Int32)
+    /// This signal ended it.
+    case signaled(Int32)
+    /// It could not be reaped (something else in the process reaped it); the text says why.
+    case unknown(String)
+
+    /// Decodes a `waitpid` status word (the W* macros are not imported into Swift).
+    init(waitStatus status: Int32) {
+        let signal = status & 0x7F
+        self = signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
+    }
+}
+
+/// A child's exit and the output it wrote.
+struct ChildTermination: Sendable {
+    /// How the process-group leader ended.
+    var exit: ChildExit
+    /// When it was seen to end.
+    var exitedAt: Date
+    /// The last bytes written to its standard output and error.
+    var output: OutputRingBuffer
+}
+
+/// A child process that leads its own process group, with its combined output captured.
+///
+/// Two dedicated threads serve each child, so nothing blocks Swift's cooperative pool:
+///
+/// - the reaper blocks in `waitid(P_PID, pid, WNOWAIT)` on this pid only (no SIGCHLD
+///   handler, no `waitpid(-1)`, so children spawned elsewhere in the process, such as the
+///   test harness's, are left alone). Once the leader has exited, while it is still an
+///   unreaped zombie (so its pid, and with it the group id, cannot be reused), it kills
+///   whatever the command left running in its group with SIGKILL, then reaps the leader.
+/// - the reader drains the pipe into an `OutputRingBuffer`, so a chatty child never blocks
+///   on a full pipe and memory stays bounded. It stops at end of file, or a short drain
+///   window after the leader's exit if a process that left the group still holds the pipe.
+///
+/// Signals go to the whole group, and only while the leader is unreaped: a pid is never
+/// signalled after it may have been recycled.
+final class ProcessGroupChild: Sendable {
+    /// The leader's pid, which is also the group's id.
+    let pid: pid_t
+
+    private struct State {
+        var reaped = false
+        /// Set by the reaper after its last use of the wake pipe.
+        var reaperDone = false
+        var exit: ChildExit?
+        var exitedAt: Date?
+        var output: OutputRingBuffer?
+        var waiters: [CheckedContinuation<ChildTermination, Never>] = []
+
+        var termination: ChildTermination? {
+            guard reaperDone, let exit, let exitedAt, let output else { return nil }
+            return ChildTermination(exit: exit, exitedAt: exitedAt, output: output)
+        }
+    }
+
+    private let state = Mutex(State())
+    /// The reaper writes a byte here when the leader has exited, to start the reader's
+    /// drain window. Both ends are closed once both threads are done.
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+
+    private init(pid: pid_t, wakeRead: Int32, wakeWrite: Int32) {
+        self.pid = pid
+        self.wakeRead = wakeRead
+        self.wakeWrite = wakeWrite
+    }
+
+    /// Spawns `path` (an absolute path) as the leader of a new process group and starts
+    /// its reaper and reader threads.
+    static func spawn(
+        path: String,
+        argv: [String],
+        environment: [String],
+        workingDirectory: String,
+        outputLimit: Int,
+        drainWindow: Duration
+    ) throws(PosixSpawn.Failure) -> ProcessGroupChild {
+        let output = try PosixSpawn.closeOnExecPipe()
+        let wake: (read: Int32, write: Int32)
+        do {
+            wake = try PosixSpawn.closeOnExecPipe()
+        } catch {
+            close(output.read)
+            close(output.write)
+            throw error
+        }
+        let pid: pid_t
+        do {
+            pid = try PosixSpawn.spawn(
+                path: path, argv: argv, environment: environment,
+                workingDirectory: workingDirectory, output: output.write
+            )
+        } catch {
+            for fd in [output.read, output.write, wake.read, wake.write] { close(fd) }
+            throw error
+        }
+        // Only the child (and its descendants) may hold the write end: end of file then
+        // means they are all gone.
+        close(output.write)
+
+        let child = ProcessGroupChild(pid: pid, wakeRead: wake.read, wakeWrite: wake.write)
+        let outputRead = output.read
+        let reader = Thread {
+            let buffer = PipeDrain.drain(
+                outputRead, wakeUp: wake.read, capacity: outputLimit, drainWindow: drainWindow
+            )
+            child.finish { $0.output = buffer }
+        }
+        reader.name = "out-\(pid)"  // Linux keeps 15 characters
+        let reaper = Thread { child.reap() }
+        reaper.name = "reap-\(pid)"
+        reader.start()
+        reaper.start()
+        return child
+    }
+
+    /// Sends `signal` to every process in the child's group. Returns false (and sends
+    /// nothing) once the leader has been reaped.
+    @discardableResult
+    func signalGroup(_ signal: Int32) -> Bool {
+        state.withLock { state in
+            guard !state.reaped else { return false }
+            return kill(-pid, signal) == 0
+        }
+    }
+
+    /// Waits until the leader has exited and its output has been drained.
+    func termination() async -> ChildTermination {
+        await withCheckedContinuation { continuation in
+            let ready: ChildTermination? = state.withLock { state in
+                if let termination = state.termination { return termination }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// The reaper thread's body.
+    private func reap() {
+        var info = siginfo_t()
+        var result: Int32
+        repeat {
+            result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT)
+        } while result == -1 && errno == EINTR
+        let failure = result == -1 ? String(cString: strerror(errno)) : nil
+        let exitedAt = Date()
+        state.withLock { state in
+            if let failure {
+                state.exit = .unknown("cannot wait for pid \(pid): \(failure)")
+            } else {
+                // The leader is a zombie: its group id is still ours. Nothing it started may
+                // outlive the run (KillMode=control-group, in systemd's terms).
+                _ = kill(-pid, SIGKILL)
+                var status: Int32 = 0
+                var reaped: pid_t
+                repeat {
+                    reaped = waitpid(pid, &status, 0)
+                } while reaped == -1 && errno == EINTR
+                state.exit = reaped == pid
+                    ? ChildExit(waitStatus: status)
+                    : .unknown("cannot reap pid \(pid): \(String(cString: strerror(errno)))")
+            }
+            state.exitedAt = exitedAt
+            state.reaped = true
+        }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        finish { $0.reaperDone = true }
+    }
+
+    /// Applies `update` under the lock; when the termination becomes complete, wakes the
+    /// waiters and closes the wake pipe. Each thread's last call comes after its last use
+    /// of the wake pipe.
+    private func finish(_ update: (inout State) -> Void) {
+        let (termination, waiters): (ChildTermination?, [CheckedContinuation<ChildTermination, Never>]) =
+            state.withLock { state in
+                let wasComplete = state.termination != nil
+                update(&state)
+                guard !wasComplete, let termination = state.termination else { return (nil, []) }
+                defer { state.waiters = [] }
+                return (termination, state.waiters)
+            }
+        guard let termination else { return }
+        close(wakeRead)
+        close(wakeWrite)
+        for waiter in waiters { waiter.resume(returning: termination) }
+    }
+}

@@ -1,0 +1,63 @@
+import EtcdTestHarness
+import EtcronCore
+import Foundation
+import Testing
+
+@testable import EtcronExecutor
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exec targets started through `etcron-exec-guard` (as a replica's executor starts them)
+/// end, time out and stop exactly as when started directly. (What the guard is for, that a
+/// SIGKILLed executor's targets die with it, is proven with real replicas in
+/// `SemanticsExecutorTests`.)
+@Suite("ExecRunner through the exec guard")
+struct ExecGuardTests {
+    let settings: TargetRunnerSettings
+
+    init() throws {
+        let etcron = try EtcronExecutable.locate()
+        let guardProgram = URL(fileURLWithPath: etcron).deletingLastPathComponent().appendingPathComponent(ExecGuard.executableName).path
+        settings = TargetRunnerSettings(execGuard: ExecGuard.Launcher(executable: guardProgram))
+    }
+
+    @Test("exit statuses and output come through; the child's parent is the guard")
+    func exitAndOutput() async {
+        let outcome = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.sh("echo parent $(cut -d' ' -f2 /proc/$PPID/stat); exit 3")), settings: settings
+        ).run()
+        #expect(outcome.result == .failed)
+        #expect(outcome.exitCode == 3 && outcome.signal == nil)
+        #expect(outcome.message == "exit status 3")
+        #expect(RunnerFixtures.text(outcome) == "parent (etcron-exec-gua)\n", "comm keeps 15 characters")
+    }
+
+    @Test("a timeout SIGTERMs the target and the guard reports the same signal; a handled SIGTERM keeps its status")
+    func timeouts() async {
+        let killed = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.sh("sleep 30"), timeout: .milliseconds(300)), settings: settings
+        ).run()
+        #expect(killed.result == .timedOut)
+        #expect(killed.signal == SIGTERM)
+        #expect(killed.message == "killed by SIGTERM after the 300 ms timeout")
+        let handled = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.sh("trap 'exit 7' TERM; sleep 30 & wait"), timeout: .milliseconds(300)),
+            settings: settings
+        ).run()
+        #expect(handled.result == .timedOut)
+        #expect(handled.exitCode == 7)
+        #expect(handled.message == "timed out after 300 ms; exit status 7 after SIGTERM")
+    }
+
+    @Test("a target that ignores SIGTERM is SIGKILLed after the grace, guard and all")
+    func ignoredTerm() async {
+        let outcome = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.sh("trap '' TERM; sleep 30; sleep 30"), timeout: .milliseconds(200), grace: .milliseconds(400)),
+            settings: settings
+        ).run()
+        #expect(outcome.result == .timedOut)
+        #expect(outcome.signal == SIGKILL)
+    }
+}

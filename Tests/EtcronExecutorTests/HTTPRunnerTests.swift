@@ -1,0 +1,134 @@
+import EtcdTestHarness
+import EtcronProto
+import Foundation
+import Testing
+
+@testable import EtcronExecutor
+import EtcronCore
+
+/// Http targets, against a real HTTP server on loopback.
+@Suite("HTTPRunner")
+struct HTTPRunnerTests {
+    @Test("200 succeeds; the run ID travels as Idempotency-Key, with the scheduled time")
+    func okSucceeds() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let hooks = HookRecorder()
+        let request = RunnerFixtures.request(RunnerFixtures.http(base + "/status/200"), runID: "run-ok-1")
+        let outcome = await TargetRunner(request).run(onStarted: hooks.onStarted)
+        #expect(outcome.result == .succeeded)
+        #expect(outcome.httpStatus == 200)
+        #expect(outcome.message == "HTTP 200")
+        #expect(outcome.attempts == 1)
+        #expect(hooks.startedDates.count == 1)
+        let body = RunnerFixtures.text(outcome)
+        #expect(body.contains("method=GET\n"))
+        #expect(body.contains("idempotency-key=run-ok-1\n"))
+        #expect(body.contains("scheduled=2025-01-31T12:00:00Z\n"))
+        #expect(body.contains("attempt=1\n"))
+    }
+
+    @Test("method, headers and body are sent")
+    func postWithBody() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let target = RunnerFixtures.http(base + "/status/201", method: "post", headers: ["X-Custom": "yes"], body: "payload")
+        let outcome = await TargetRunner(RunnerFixtures.request(target)).run()
+        #expect(outcome.result == .succeeded)
+        #expect(outcome.httpStatus == 201)
+        let body = RunnerFixtures.text(outcome)
+        #expect(body.contains("method=POST\n"))
+        #expect(body.contains("x-custom=yes\n"))
+        #expect(body.contains("body=payload\n"))
+    }
+
+    @Test("503 with retries fails after every attempt, all with the same Idempotency-Key")
+    func serviceUnavailableRetries() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let hooks = HookRecorder()
+        let request = RunnerFixtures.request(RunnerFixtures.http(base + "/status/503"), retries: 2)
+        let outcome = await TargetRunner(request).run(onAttempt: hooks.onAttempt)
+        #expect(outcome.result == .failed)
+        #expect(outcome.attempts == 3)
+        #expect(outcome.httpStatus == 503)
+        #expect(outcome.message == "HTTP 503, expected 2xx (attempt 3 of 3)")
+        #expect(hooks.reports.map(\.httpStatus) == [503, 503, 503])
+        let body = RunnerFixtures.text(outcome)
+        #expect(body.hasSuffix("attempt=3\nx-custom=\nhits=3\nbody=\n"))
+        #expect(body.contains("idempotency-key=\(request.runID)\n"))
+    }
+
+    @Test("the expected status list is honoured")
+    func expectedStatuses() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let created = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.http(base + "/status/201", expected: [201]))
+        ).run()
+        #expect(created.result == .succeeded)
+        let plainOK = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.http(base + "/status/200", expected: [201, 202]))
+        ).run()
+        #expect(plainOK.result == .failed)
+        #expect(plainOK.message == "HTTP 200, expected 201 or 202")
+        let notFoundWanted = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.http(base + "/status/404", expected: [404]))
+        ).run()
+        #expect(notFoundWanted.result == .succeeded)
+    }
+
+    @Test("a slow handler times out")
+    func slowHandlerTimesOut() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let started = ContinuousClock.now
+        let outcome = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.http(base + "/slow/10"), timeout: .milliseconds(300))
+        ).run()
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(outcome.result == .timedOut)
+        #expect(outcome.httpStatus == nil)
+        #expect(outcome.message == "no complete response within the 300 ms timeout")
+    }
+
+    @Test("stop() cancels the request")
+    func stopCancels() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let hooks = HookRecorder()
+        let runner = TargetRunner(RunnerFixtures.request(RunnerFixtures.http(base + "/slow/10"), retries: 2))
+        let run = Task { await runner.run(onStarted: hooks.onStarted) }
+        #expect(try await hooks.waitUntilStarted())
+        let stopped = ContinuousClock.now
+        runner.stop(reason: "replaced")
+        let outcome = await run.value
+        #expect(ContinuousClock.now - stopped < .seconds(5))
+        #expect(outcome.result == .stopped)
+        #expect(outcome.attempts == 1)
+        #expect(outcome.message == "replaced: request cancelled")
+    }
+
+    @Test("connection refused is a failed run that names the error")
+    func connectionRefused() async throws {
+        let port = try LoopbackPorts.allocate()
+        let outcome = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.http("http://127.0.0.1:\(port)/x"))
+        ).run()
+        #expect(outcome.result == .failed)
+        #expect(outcome.httpStatus == nil)
+        #expect(outcome.message.hasPrefix("GET http://127.0.0.1:\(port)/x failed: connection refused"))
+    }
+
+    @Test("only the last 64 KiB of a large body are kept")
+    func largeBody() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let outcome = await TargetRunner(RunnerFixtures.request(RunnerFixtures.http(base + "/big/1048576"))).run()
+        #expect(outcome.result == .succeeded)
+        #expect(outcome.output.count == 64 * 1024)
+        #expect(RunnerFixtures.text(outcome).hasSuffix("body=\n"))
+        #expect(outcome.outputBytesDropped > 1_048_576 - 64 * 1024)
+    }
+
+    @Test("an invalid URL fails without an attempt")
+    func invalidURL() async {
+        let outcome = await TargetRunner(RunnerFixtures.request(RunnerFixtures.http("ftp://example.com/x"))).run()
+        #expect(outcome.result == .failed)
+        #expect(outcome.attempts == 0)
+        #expect(outcome.message == "http target: url \"ftp://example.com/x\" is not an absolute http or https URL")
+    }
+}

@@ -1,0 +1,134 @@
+import EtcdClient
+import EtcronCore
+import EtcronProto
+@testable import EtcronScheduler
+import EtcronTestKit
+import Foundation
+import SwiftProtobuf
+import Testing
+
+/// The leader's job index, without etcd: which stored changes make a job due for a sync,
+/// and which are the leader's own writes coming back on its watch.
+@Suite("Job index")
+struct JobIndexTests {
+    static let keys = JobKeys(prefix: "/etcron/")
+    static let job = JobID(tenant: "payments", name: "settle")
+    static let token: Int64 = 77
+
+    static func kv(_ key: String, _ message: some SwiftProtobuf.Message, revision: Int64, version: Int64 = 1) throws -> KeyValue {
+        KeyValue(key: key, value: try message.serializedData(), createRevision: revision - version + 1, modRevision: revision, version: version)
+    }
+
+    static func run(_ id: String, _ state: Etcron_V1_RunState, token: Int64 = 5, executor: String = "") -> Etcron_V1_Run {
+        var run = Etcron_V1_Run(runID: id, tenant: job.tenant, job: job.name, scheduledUnix: 60, manual: false, createdAtUnixMs: 1, leaderToken: token)
+        run.state = state
+        run.assignedTo = executor
+        return run
+    }
+
+    static func syncs(_ effect: JobIndex.Effect) -> Bool {
+        if case .sync(let id) = effect { return id == job }
+        return false
+    }
+
+    @Test("a spec change makes the job due once per revision; an undecodable one is kept as a problem")
+    func specs() throws {
+        let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        let key = Self.keys.spec(Self.job.tenant, Self.job.name)
+        #expect(Self.syncs(index.put(try Self.kv(key, JobFixtures.spec(), revision: 10), watched: true)))
+        #expect(!Self.syncs(index.put(try Self.kv(key, JobFixtures.spec(), revision: 10), watched: true)), "the same revision again")
+        #expect(!Self.syncs(index.put(try Self.kv(key, JobFixtures.spec(), revision: 9), watched: true)), "an older revision")
+        #expect(index.jobIDs == [Self.job])
+        #expect(Self.syncs(index.put(KeyValue(key: key, value: Data([0xff, 0x01]), modRevision: 11), watched: true)))
+        guard case .failure(let problem)? = index.entry(Self.job)?.schedule else {
+            Issue.record("an undecodable spec is a problem to report")
+            return
+        }
+        #expect(problem.message.contains("cannot be decoded"))
+        #expect(Self.syncs(index.delete(key)), "a deleted spec is synced once more (to stop it)")
+        #expect(index.jobIDs.isEmpty)
+    }
+
+    @Test("the leader's own run creations and pending runs come back on the watch without making the job due")
+    func ownRunEchoes() throws {
+        let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        _ = index.put(try Self.kv(Self.keys.spec(Self.job.tenant, Self.job.name), JobFixtures.spec(), revision: 3))
+        let runKey = Self.keys.run(Self.job.tenant, Self.job.name, runID: "s-1")
+        // A creation (version 1) after the load is this leader's own: ignored without decoding.
+        #expect(!Self.syncs(index.put(KeyValue(key: runKey, value: Data([0xff]), modRevision: 20, version: 1), watched: true)))
+        #expect(index.entry(Self.job)?.runs["s-1"] == nil)
+        // A pending run stamped with this leader's token (a reassignment) is applied but not re-synced.
+        #expect(!Self.syncs(index.put(try Self.kv(runKey, Self.run("s-1", .pending, token: Self.token, executor: "r1"), revision: 21, version: 2), watched: true)))
+        #expect(index.entry(Self.job)?.runs["s-1"]?.assignedTo == "r1")
+        // An executor's change (claimed, running) makes the job due.
+        #expect(Self.syncs(index.put(try Self.kv(runKey, Self.run("s-1", .running, token: Self.token, executor: "r1"), revision: 22, version: 3), watched: true)))
+        #expect(index.activeRuns(tenant: Self.job.tenant) == 1)
+        #expect(!Self.syncs(index.put(try Self.kv(runKey, Self.run("s-1", .running, token: Self.token), revision: 22, version: 3), watched: true)), "known revision")
+        // The same creation read by the initial load (not watched) is applied.
+        let loaded = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        #expect(Self.syncs(loaded.put(try Self.kv(runKey, Self.run("s-1", .pending, token: 5), revision: 20, version: 1))))
+    }
+
+    @Test("what a commit wrote is recorded, so its echo is ignored, and a later executor change is never overwritten")
+    func commits() throws {
+        let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        _ = index.put(try Self.kv(Self.keys.spec(Self.job.tenant, Self.job.name), JobFixtures.spec(), revision: 3))
+        var result = SyncResult()
+        result.newRuns = [Self.run("s-1", .pending, token: Self.token)]
+        var status = Etcron_V1_JobStatus()
+        status.decidedThroughUnix = 60
+        result.status = status
+        index.committed([JobIndex.Commit(job: Self.job, result: result, assigned: [], revision: 30)])
+        #expect(index.entry(Self.job)?.status?.decidedThroughUnix == 60 && index.entry(Self.job)?.statusRevision == 30)
+        let statusKey = Self.keys.status(Self.job.tenant, Self.job.name)
+        var stale = status
+        stale.decidedThroughUnix = 1
+        #expect(!Self.syncs(index.put(try Self.kv(statusKey, stale, revision: 30), watched: false)))
+        #expect(index.entry(Self.job)?.status?.decidedThroughUnix == 60, "the echo of its own status at the same revision")
+        // The executor claimed the run (revision 31) before the leader's next commit reply
+        // for it (revision 30... applied late): the newer view stays.
+        let runKey = Self.keys.run(Self.job.tenant, Self.job.name, runID: "s-1")
+        _ = index.put(try Self.kv(runKey, Self.run("s-1", .running, token: Self.token, executor: "r1"), revision: 31, version: 2), watched: true)
+        var late = SyncResult()
+        late.updatedRuns = [Self.run("s-1", .pending, token: Self.token)]
+        index.committed([JobIndex.Commit(job: Self.job, result: late, assigned: [], revision: 30)])
+        #expect(index.entry(Self.job)?.runs["s-1"]?.state == .running)
+        // Trimmed runs and consumed triggers go.
+        _ = index.put(try Self.kv(Self.keys.triggers(Self.job.tenant, Self.job.name) + "t1", Etcron_V1_ManualTrigger(), revision: 32), watched: true)
+        #expect(index.entry(Self.job)?.triggers.count == 1)
+        var trim = SyncResult()
+        trim.deletedRuns = ["s-1"]
+        trim.consumedTriggers = ["t1"]
+        index.committed([JobIndex.Commit(job: Self.job, result: trim, assigned: [], revision: 33)])
+        #expect(index.entry(Self.job)?.runs.isEmpty == true && index.entry(Self.job)?.triggers.isEmpty == true)
+        #expect(index.activeRuns(tenant: Self.job.tenant) == 0)
+    }
+
+    @Test("a trigger makes the job due; deletes of runs and triggers do not")
+    func triggersAndDeletes() throws {
+        let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        _ = index.put(try Self.kv(Self.keys.spec(Self.job.tenant, Self.job.name), JobFixtures.spec(), revision: 3))
+        let trigger = Self.keys.triggers(Self.job.tenant, Self.job.name) + "t1"
+        #expect(Self.syncs(index.put(try Self.kv(trigger, Etcron_V1_ManualTrigger(), revision: 4), watched: true)))
+        #expect(!Self.syncs(index.delete(trigger)))
+        let runKey = Self.keys.run(Self.job.tenant, Self.job.name, runID: "s-1")
+        _ = index.put(try Self.kv(runKey, Self.run("s-1", .succeeded), revision: 5, version: 2), watched: true)
+        #expect(!Self.syncs(index.delete(runKey)))
+        #expect(index.entry(Self.job)?.runs.isEmpty == true)
+        #expect(!Self.syncs(index.put(KeyValue(key: "/etcron/jobs/payments", value: Data(), modRevision: 6), watched: true)), "not a record")
+    }
+
+    @Test("an executor that leaves, or comes back with a new session, hands back the jobs of its active runs")
+    func members() throws {
+        let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        index.setMembers(["r1": 100, "r2": 200])
+        _ = index.put(try Self.kv(Self.keys.spec(Self.job.tenant, Self.job.name), JobFixtures.spec(), revision: 3))
+        let runKey = Self.keys.run(Self.job.tenant, Self.job.name, runID: "s-1")
+        _ = index.put(try Self.kv(runKey, Self.run("s-1", .running, executor: "r1"), revision: 4, version: 2))
+        #expect(index.member("r2", lease: nil).isEmpty, "r2 runs nothing")
+        #expect(index.member("r1", lease: 100).isEmpty, "same session: nothing changed")
+        #expect(index.member("r1", lease: 101) == [Self.job], "a new session: its runs are lost")
+        #expect(index.member("r1", lease: nil) == [Self.job])
+        #expect(index.members == [:])
+    }
+}
