@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs etcron's whole test suite: installs what is missing, builds (failing on any compiler
-# warning in etcron's own code), then runs every test: pure unit tests, and the tests that
-# start real etcd members and real etcron processes. The groups that kill processes and
+# warning in etcron's own code), then runs every test: pure unit tests, the tests that
+# start real etcd members and real etcron processes, and the alert rules' unit tests. The groups that kill processes and
 # measure failover run one after another, so that they never compete for the CPU.
 # Extra arguments are passed to every `swift test` run; for a subset, run
 # `swift test --filter ...` directly instead.
@@ -43,6 +43,18 @@ for group in "${groups[@]}"; do
         failed=$((failed + issues))
         if [[ ${count:-0} -gt $issues ]]; then passed=$((passed + count - issues)); fi
     fi
+done
+# Suites outside Swift (alert rules with promtool, the Helm chart): each prints
+# `<name>: N passed, M failed` last.
+for script in scripts/test-rules.sh; do
+    echo "== $script"
+    if "$script" 2>&1 | tee "$log"; then status=0; else status=1; fi
+    line=$(grep -E "^[a-z]+: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1 || true)
+    ok=$(sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/' <<<"$line")
+    bad=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    passed=$((passed + ${ok:-0}))
+    if [[ $status -ne 0 && ${bad:-0} -eq 0 ]]; then bad=1; fi
+    failed=$((failed + ${bad:-0}))
 done
 echo "test: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
