@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs etcron's whole test suite: installs what is missing, builds (failing on any compiler
 # warning in etcron's own code), then runs every test: pure unit tests, the tests that
-# start real etcd members and real etcron processes, and the alert rules' unit tests. The groups that kill processes and
+# start real etcd members and real etcron processes, the alert rules' unit tests, and the
+# Helm chart's checks (helm 3 and 4, kubernetes-validate, the chart against the real binary). The groups that kill processes and
 # measure failover run one after another, so that they never compete for the CPU.
 # Extra arguments are passed to every `swift test` run; for a subset, run
 # `swift test --filter ...` directly instead.
@@ -46,7 +47,8 @@ for group in "${groups[@]}"; do
 done
 # Suites outside Swift (alert rules with promtool, the Helm chart): each prints
 # `<name>: N passed, M failed` last.
-for script in scripts/test-rules.sh; do
+export ETCRON_BIN_DIR=.build/debug  # the chart's drift test runs the binaries just built
+for script in scripts/test-rules.sh scripts/test-chart.sh; do
     echo "== $script"
     if "$script" 2>&1 | tee "$log"; then status=0; else status=1; fi
     line=$(grep -E "^[a-z]+: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1 || true)
