@@ -75,9 +75,9 @@ enum Spawner {
         }
         // The test runner may hold pipes without FD_CLOEXEC; a child inheriting a write end
         // would keep the reader waiting for EOF.
-        _ = SpawnExtensions.closeFrom?(&actions, 3)
+        _ = GlibcExtensions.closeFrom?(&actions, 3)
         if let directory = request.workingDirectory {
-            guard let addChdir = SpawnExtensions.changeDirectory else {
+            guard let addChdir = GlibcExtensions.changeDirectory else {
                 throw HarnessError(.spawnFailed, "cannot start \(request.executable) in \(directory): posix_spawn_file_actions_addchdir_np is unavailable")
             }
             _ = directory.withCString { addChdir(&actions, $0) }
@@ -97,27 +97,6 @@ enum Spawner {
     }
 }
 
-/// glibc's `_np` extensions, which Swift's Glibc module does not import (they sit behind
-/// `__USE_GNU`); looked up once with `dlsym`.
-private enum SpawnExtensions {
-    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-
-    static let closeFrom: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
-    static let changeDirectory: ChangeDirectory? = symbol("posix_spawn_file_actions_addchdir_np")
-    #if os(Linux)
-    typealias SetThreadName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
-    static let setThreadName: SetThreadName? = symbol("pthread_setname_np")
-    #else
-    static let setThreadName: ((pthread_t, UnsafePointer<CChar>) -> Int32)? = nil
-    #endif
-
-    private static func symbol<Function>(_ name: String) -> Function? {
-        guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, name) else { return nil }
-        return unsafeBitCast(address, to: Function.self)
-    }
-}
-
 /// The one thread every child is spawned from; see `Spawner` for why it must not exit.
 private final class SpawnThread: Sendable {
     static let shared = SpawnThread()
@@ -132,7 +111,7 @@ private final class SpawnThread: Sendable {
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { context in
             let spawnThread = Unmanaged<SpawnThread>.fromOpaque(context!).takeRetainedValue()
-            _ = SpawnExtensions.setThreadName?(pthread_self(), "etcron-spawn")
+            _ = GlibcExtensions.setThreadName?(pthread_self(), "etcron-spawn")
             spawnThread.serveForever()
         }, context)
         precondition(result == 0, "cannot create the harness spawn thread: \(String(cString: strerror(result)))")

@@ -39,10 +39,10 @@ enum PosixSpawn {
         guard result == 0 else { throw Failure(errno: result, what: "redirect standard output") }
         result = posix_spawn_file_actions_adddup2(&actions, output, 2)
         guard result == 0 else { throw Failure(errno: result, what: "redirect standard error") }
-        if let closeFrom = SpawnExtensions.closeFrom {
+        if let closeFrom = GlibcExtensions.closeFrom {
             _ = closeFrom(&actions, 3)
         }
-        guard let changeDirectory = SpawnExtensions.changeDirectory else {
+        guard let changeDirectory = GlibcExtensions.changeDirectory else {
             throw Failure(errno: ENOSYS, what: "posix_spawn_file_actions_addchdir_np")
         }
         result = workingDirectory.withCString { changeDirectory(&actions, $0) }
@@ -58,7 +58,7 @@ enum PosixSpawn {
     /// another part of the process inherits them.
     static func closeOnExecPipe() throws(Failure) -> (read: Int32, write: Int32) {
         var ends: [Int32] = [-1, -1]
-        if let pipe2 = SpawnExtensions.pipe2 {
+        if let pipe2 = GlibcExtensions.pipe2 {
             guard pipe2(&ends, O_CLOEXEC) == 0 else { throw Failure(errno: errno, what: "pipe2") }
         } else {
             // No pipe2: a concurrent spawn elsewhere could inherit the ends in this window.
@@ -69,22 +69,3 @@ enum PosixSpawn {
         return (ends[0], ends[1])
     }
 }
-
-/// glibc's `_np` spawn extensions and `pipe2`, which Swift's Glibc module does not import (they sit
-/// behind `__USE_GNU`); looked up once with `dlsym`.
-private enum SpawnExtensions {
-    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-
-    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-
-    static let closeFrom: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
-    static let pipe2: Pipe2? = symbol("pipe2")
-    static let changeDirectory: ChangeDirectory? = symbol("posix_spawn_file_actions_addchdir_np")
-
-    private static func symbol<Function>(_ name: String) -> Function? {
-        guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, name) else { return nil }
-        return unsafeBitCast(address, to: Function.self)
-    }
-}
-

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -20,11 +22,11 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
         self.milliseconds = milliseconds
     }
 
-    /// The current time from `CLOCK_REALTIME`.
+    /// The current wall-clock time.
     @Sendable public static func now() -> RFC3339Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return RFC3339Timestamp(secondsSince1970: Int64(spec.tv_sec), milliseconds: Int(spec.tv_nsec) / 1_000_000)
+        let now = Date().timeIntervalSince1970
+        let seconds = now.rounded(.down)
+        return RFC3339Timestamp(secondsSince1970: Int64(seconds), milliseconds: min(999, Int((now - seconds) * 1000)))
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.

@@ -25,7 +25,7 @@ extension LeaderScheduler {
     /// Syncs a chunk of jobs: decides each, commits all their writes together (the
     /// batcher packs them into fenced transactions; the chunk waits once), then applies
     /// each job's outcome and re-arms its timer. A job whose sync fails for any reason but
-    /// lost leadership is retried in a second; the others go on.
+    /// lost leadership is retried after its own backoff (`SyncRetries`); the others go on.
     func sync(_ jobs: [JobID]) async throws {
         let decided = try await decide(jobs)
         var outcomes = await batcher.submit(decided.compactMap(\.item)).makeIterator()
@@ -49,9 +49,12 @@ extension LeaderScheduler {
         }
         // What was committed is applied (index, timers, metrics) a chunk at a time.
         index.committed(commits)
-        retries.succeeded(commits.map(\.job))
+        retries.succeeded(wakes.lazy.map(\.job))  // synced: committed, or nothing to commit
         schedule(wakes)
-        for commit in commits { record(commit.job, commit.result.decisions) }
+        for commit in commits {
+            record(commit.job, commit.result.decisions)
+            for run in commit.result.updatedRuns where run.state.isTerminal { metrics.runEnded(tenant: commit.job.tenant, state: run.state) }
+        }
         for job in stale {
             do {
                 try await reload(job)

@@ -1,4 +1,5 @@
 import EtcronCore
+import EtcronProto
 import Metrics
 import Synchronization
 
@@ -34,6 +35,22 @@ final class SchedulerMetrics: Sendable {
         Counter(label: "etcron_history_gc_passes_total").increment()
         Counter(label: "etcron_history_gc_jobs_total", dimensions: [("action", "trim")]).increment(by: trimmed)
         Counter(label: "etcron_history_gc_jobs_total", dimensions: [("action", "purge")]).increment(by: purged)
+    }
+
+    /// A run the leader ended itself (its executor lost for good, never started within its
+    /// deadline, stopped before it started): `etcron_runs_finished_total{tenant,result}`,
+    /// the counter executors count the runs they finish in, so that every run is counted
+    /// once, by whoever ended it.
+    func runEnded(tenant: String, state: Etcron_V1_RunState) {
+        let result: String
+        switch state {
+        case .executorLost: result = "executor_lost"
+        case .failed: result = RunResult.failed.rawValue
+        case .stopped: result = RunResult.stopped.rawValue
+        case .timedOut: result = RunResult.timedOut.rawValue
+        default: return
+        }
+        Counter(label: "etcron_runs_finished_total", dimensions: [("tenant", tenant), ("result", result)]).increment()
     }
 
     func jobs(tenant: String, count: Int) {

@@ -22,8 +22,9 @@ public struct SchedulerWork: LeaderWork {
         public var jobMetrics: JobMetrics?
         /// The time (a test's `ManualClock`, else the system's).
         public var clock: any WallClock = SystemClock()
-        /// The waits before a job whose sync failed is synced again (per job, doubling).
-        public var syncRetry = Backoff(initial: .milliseconds(250), maximum: .seconds(60), jitter: .none)
+        /// The waits before a job whose sync failed is synced again (per job, doubling from
+        /// 250 ms; at most 10 s, so a job due every minute is not held back by an etcd blip).
+        public var syncRetry = Backoff(initial: .milliseconds(250), maximum: .seconds(10), jitter: .none)
 
         /// Defaults.
         public init() {}

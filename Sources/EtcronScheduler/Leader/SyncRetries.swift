@@ -9,7 +9,7 @@ final class SyncRetries: Sendable {
     private let failures = Mutex<[JobID: Int]>([:])
     let backoff: Backoff
 
-    init(backoff: Backoff = Backoff(initial: .milliseconds(250), maximum: .seconds(60), jitter: .none)) {
+    init(backoff: Backoff = Backoff(initial: .milliseconds(250), maximum: .seconds(10), jitter: .none)) {
         self.backoff = backoff
     }
 

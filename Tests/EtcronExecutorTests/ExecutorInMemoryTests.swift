@@ -1,0 +1,129 @@
+import EtcdClient
+import EtcronCore
+@testable import EtcronExecutor
+import EtcronProto
+import EtcronTestKit
+import Foundation
+import Logging
+import SwiftProtobuf
+import Testing
+
+/// The executor's claims and run records against an in-memory etcd: who may claim a run,
+/// and what each write compares.
+@Suite("Executor without etcd")
+struct ExecutorInMemoryTests {
+    static let keys = JobKeys(prefix: "/etcron/")
+    static let job = JobID(tenant: "acme", name: "payroll")
+    static let logger = Logger(label: "test.executor")
+
+    /// A pending run assigned to `executor`, its pointer, and the job's spec.
+    static func assigned(
+        _ etcd: InMemoryEtcd, runID: String = "s-1", to executor: String = "r1", configure: (inout Etcron_V1_Run) -> Void = { _ in }
+    ) async throws -> (runKey: String, pointer: String) {
+        try await etcd.put(keys.spec(job.tenant, job.name), value: try JobFixtures.spec(tenant: job.tenant, name: job.name).serializedData())
+        var run = Etcron_V1_Run(runID: runID, tenant: job.tenant, job: job.name, scheduledUnix: 60, manual: false, createdAtUnixMs: 1, leaderToken: 9)
+        try run.apply(.assign(executor: executor))
+        configure(&run)
+        let runKey = keys.run(job.tenant, job.name, runID: runID)
+        let pointer = keys.assignments(executor) + runID
+        try await etcd.put(runKey, value: try run.serializedData())
+        try await etcd.put(pointer, value: Data(runKey.utf8))
+        return (runKey, pointer)
+    }
+
+    static func run(_ etcd: InMemoryEtcd, _ key: String) throws -> Etcron_V1_Run {
+        try Etcron_V1_Run(serializedBytes: try #require(etcd.value(of: key)).value)
+    }
+
+    @Test("an executor claims the run assigned to it once: running, its lease, one attempt; another executor cannot")
+    func claim() async throws {
+        let etcd = InMemoryEtcd()
+        let (runKey, pointer) = try await Self.assigned(etcd)
+        let work = ExecutorWork(clock: ManualClock(Date(timeIntervalSince1970: 100)))
+        // r2 holds a stale pointer to r1's run: it claims nothing and drops its pointer.
+        let stale = Self.keys.assignments("r2") + "s-1"
+        try await etcd.put(stale, value: Data(runKey.utf8))
+        #expect(try await work.claim(runKey, pointer: stale, client: etcd, leaseID: 2, replicaID: "r2", keys: Self.keys, logger: Self.logger) == nil)
+        #expect(etcd.value(of: stale) == nil)
+        let claimed = try #require(try await work.claim(runKey, pointer: pointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger))
+        #expect(claimed.1.name == Self.job.name)
+        let run = try Self.run(etcd, runKey)
+        #expect(run.state == .running && run.executorLease == 1 && run.attempts == 1 && run.claimedAtUnixMs == 100_000)
+        // Claimed already: a second claim (a replayed pointer) finds it running and does nothing.
+        #expect(try await work.claim(runKey, pointer: pointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger) == nil)
+        #expect(try Self.run(etcd, runKey).attempts == 1)
+    }
+
+    @Test("a run asked to stop, or whose spec is gone, ends unstarted at the claim and its pointer goes")
+    func unstarted() async throws {
+        let etcd = InMemoryEtcd()
+        let work = ExecutorWork()
+        let (stopped, stoppedPointer) = try await Self.assigned(etcd, runID: "s-1") { try? $0.apply(.requestStop(message: "Replace: stop requested")) }
+        #expect(try await work.claim(stopped, pointer: stoppedPointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger) == nil)
+        #expect(try Self.run(etcd, stopped).state == .stopped)
+        #expect(etcd.value(of: stoppedPointer) == nil)
+        let (orphan, orphanPointer) = try await Self.assigned(etcd, runID: "s-2")
+        try await etcd.delete(.key(Self.keys.spec(Self.job.tenant, Self.job.name)))
+        #expect(try await work.claim(orphan, pointer: orphanPointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger) == nil)
+        let failed = try Self.run(etcd, orphan)
+        #expect(failed.state == .failed && failed.message == "the job's spec was deleted or is unreadable")
+    }
+
+    @Test("a claim that loses a race to the leader reads the run again and decides on what it reads")
+    func claimRace() async throws {
+        let etcd = InMemoryEtcd()
+        let (runKey, pointer) = try await Self.assigned(etcd)
+        // The leader asks the run to stop between the executor's read and its claim.
+        // Holds the claim's write (the only Txn with a compare that puts the run).
+        let gate = etcd.pauseTxns { txn in
+            !txn.compare.isEmpty && txn.success.contains { if case .put(let key, _, _, _) = $0 { return key == runKey } else { return false } }
+        }
+        let claim = Task { try await ExecutorWork().claim(runKey, pointer: pointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger) }
+        await gate.waitUntilHeld(1)
+        var run = try Self.run(etcd, runKey)
+        try run.apply(.requestStop(message: "Replace: stop requested"))
+        try await etcd.put(runKey, value: try run.serializedData())
+        gate.open()
+        #expect(try await claim.value == nil, "asked to stop: not started")
+        #expect(try Self.run(etcd, runKey).state == .stopped)
+    }
+
+    @Test("the recorder writes only over the revision it saw; a run the leader declared lost is not overwritten")
+    func recorder() async throws {
+        let etcd = InMemoryEtcd()
+        let (runKey, pointer) = try await Self.assigned(etcd)
+        let (recorder, _) = try #require(try await ExecutorWork().claim(runKey, pointer: pointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger))
+        #expect(try await recorder.update { try $0.apply(.start(atUnixMs: 5)) })
+        #expect(try Self.run(etcd, runKey).startedAtUnixMs == 5)
+        // The leader's unrelated change (stop requested) is read back and kept.
+        var changed = try Self.run(etcd, runKey)
+        try changed.apply(.requestStop(message: "Replace"))
+        try await etcd.put(runKey, value: try changed.serializedData())
+        #expect(try await recorder.update { try $0.apply(.attempt(2)) })
+        let both = try Self.run(etcd, runKey)
+        #expect(both.stopRequested && both.attempts == 2)
+        // Declared lost and retried under another executor: this one no longer writes.
+        var lost = both
+        try lost.apply(.retryAfterLostExecutor(message: "lost"))
+        try await etcd.put(runKey, value: try lost.serializedData())
+        #expect(try await recorder.update(extra: [.delete(.key(pointer))]) { try $0.apply(.finish(.succeeded, atUnixMs: 9)) } == false)
+        #expect(try Self.run(etcd, runKey).state == .pending)
+        #expect(etcd.value(of: pointer) != nil, "nothing of the refused write landed")
+    }
+
+    @Test("the executor loop runs an assigned exec run to its result and removes its pointer")
+    func loop() async throws {
+        let etcd = InMemoryEtcd()
+        let (runKey, pointer) = try await Self.assigned(etcd)
+        let work = ExecutorWork(settings: TargetRunnerSettings())
+        let executor = Task { try await work.run(client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys.base) }
+        defer { executor.cancel() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, (try? Self.run(etcd, runKey).state) != .succeeded {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let run = try Self.run(etcd, runKey)
+        #expect(run.state == .succeeded && run.attempts == 1 && run.startedAtUnixMs > 0 && run.finishedAtUnixMs >= run.startedAtUnixMs)
+        #expect(etcd.value(of: pointer) == nil)
+    }
+}
