@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The gRPC C core from Debian's libgrpc-dev. Libraries are named in the module
@@ -127,6 +128,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The `/v1` HTTP API: tokens and their tenant scopes (the contract: openapi.yaml).
+        .target(
+            name: "EtcronAPI",
+            dependencies: [
+                "EtcronCore", "EtcdClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["openapi-generator-config.yaml"],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
         // The client verbs of `etcron` (apply, get, why, ...): the core and the settings
         // loader, never the leader, the executor or the test harness.
         .target(
@@ -148,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "etcron",
             dependencies: [
-                "EtcronCLI", "EtcronCore", "EtcronReplica", "EtcronScheduler", "EtcronExecutor",
+                "EtcronCLI", "EtcronCore", "EtcronReplica", "EtcronScheduler", "EtcronExecutor", "EtcronAPI",
                 "EtcdClient", "EtcdTestHarness", "EtcronProto",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -216,6 +234,14 @@ let package = Package(
                 "EtcronExecutor", "EtcronCore", "EtcronTestKit", "EtcronProto", "EtcdClient", "EtcdTestHarness",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EtcronAPITests",
+            dependencies: [
+                "EtcronAPI", "EtcdClient", "EtcdTestHarness",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EtcdClient
+import EtcronAPI
 import EtcronCLI
 import EtcronCore
 import EtcronExecutor
@@ -33,7 +34,11 @@ struct OperatorCommand: AsyncParsableCommand {
         let jobMetrics = JobMetrics(limit: configuration.jobMetricsLimit, logger: logger)
         let client = try makeClient(configuration)
         let state = ReplicaState(replicaID: configuration.replicaID)
-        let server = ReplicaHTTPServer(listen: configuration.http.listen, state: state, metrics: renderMetrics, logger: logger)
+        let tokens = try apiTokens(configuration, logger: logger)
+        let api = APIRoutes(tokens: tokens, client: client, keys: ReplicaKeys(prefix: configuration.keyPrefix))
+        let server = ReplicaHTTPServer(
+            listen: configuration.http.listen, state: state, metrics: renderMetrics,
+            routes: [RouteRegistration { api.addRoutes(to: $0) }], logger: logger)
         let replica = ReplicaService(
             client: client,
             options: ReplicaOptions(
@@ -52,7 +57,7 @@ struct OperatorCommand: AsyncParsableCommand {
             services: [
                 .init(service: server),
                 .init(service: replica),
-            ],
+            ] + (tokens.map { [.init(service: $0)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.info("etcron replica starting", metadata: [
@@ -78,6 +83,22 @@ func targetSettings(logger: Logger) -> TargetRunnerSettings {
         logger.warning("\(ExecGuard.executableName) is not installed next to etcron: exec targets start without it, and a replica killed with SIGKILL leaves them running")
     }
     return TargetRunnerSettings(execGuard: launcher)
+}
+
+/// The `/v1` API's tokens: nil (and a warning) without a token file; a malformed file
+/// refuses the start (exit 2), naming every entry and field.
+func apiTokens(_ configuration: ReplicaConfiguration, logger: Logger) throws -> APITokenStore? {
+    guard let path = configuration.apiTokensFile else {
+        logger.warning("no API token file (api-tokens-file): every /v1 request is answered 401")
+        return nil
+    }
+    do {
+        let store = try APITokenStore(path: path, logger: logger)
+        logger.info("API tokens loaded", metadata: ["path": "\(path)", "tokens": "\(store.book.tokens.count)"])
+        return store
+    } catch {
+        throw UsageFailure(message: "api-tokens-file: \(error)")
+    }
 }
 
 /// The scheduler's options from the configuration.
@@ -121,6 +142,9 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("job-metrics-limit"), help: "Jobs with their own metric series; others count as job=\"_other\" (default 100, 0: none).")
     var jobMetricsLimit: String?
 
+    @Option(name: .customLong("api-tokens-file"), help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants); without it /v1 answers 401.")
+    var apiTokensFile: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -139,6 +163,7 @@ struct ReplicaFlags: ParsableArguments {
         flags["history-retention"] = historyRetention
         flags["history-gc-interval"] = historyGCInterval
         flags["job-metrics-limit"] = jobMetricsLimit
+        flags["api-tokens-file"] = apiTokensFile
         flags["log-level"] = logLevel
         flags["log-format"] = logFormat
         return flags

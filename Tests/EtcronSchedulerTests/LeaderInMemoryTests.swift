@@ -86,8 +86,9 @@ struct LeaderInMemoryTests {
         options.workers = 2
         let leader = Task { try await SchedulerWork(options: options).run(term.leadership) }
         defer { leader.cancel() }
-        // Loaded, synced (nothing due yet), and asleep until the first fire time.
-        try await eventually("the leader sleeps until the next minute") { term.clock.sleepers >= 1 }
+        // Loaded, synced (nothing due yet), and asleep until the first fire time: the
+        // timer loop's sleep beside the history collector's.
+        try await eventually("the leader sleeps until the next minute") { term.clock.sleepers >= 2 }
         #expect(try await term.runs(Self.job).isEmpty)
         for minute in 1...3 {
             term.clock.advance(by: 60)
@@ -111,7 +112,7 @@ struct LeaderInMemoryTests {
         options.syncRetry = Backoff(initial: .seconds(5), maximum: .seconds(60), jitter: .none)
         let leader = Task { try await SchedulerWork(options: options).run(term.leadership) }
         defer { leader.cancel() }
-        try await eventually("the leader sleeps until the next minute") { term.clock.sleepers >= 1 }
+        try await eventually("the leader sleeps until the next minute") { term.clock.sleepers >= 2 }
         let failed = Hits()
         term.etcd.failNextTxns(1, with: EtcdError(.unavailable, "injected")) { _ in
             failed.hit()
@@ -119,7 +120,8 @@ struct LeaderInMemoryTests {
         }
         term.clock.advance(by: 60)
         try await eventually("the commit fails") { failed.count > 0 }
-        try await Task.sleep(for: .milliseconds(50))
+        // The job's retry is armed (the timer loop sleeps until it beside the collector).
+        try await eventually("the retry is armed") { term.clock.sleepers >= 2 }
         #expect(try await term.runs(Self.job).isEmpty, "nothing written by the failed commit")
         term.clock.advance(by: 4)
         try await Task.sleep(for: .milliseconds(50))

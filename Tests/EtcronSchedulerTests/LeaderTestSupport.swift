@@ -58,7 +58,7 @@ struct InMemoryTerm {
 /// Waits (in real time, briefly) until `condition` holds: the leader's tasks run
 /// concurrently with the test, though the clock they read only moves when it says.
 func eventually(
-    _ what: String, within seconds: Double = 5, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+    _ what: String, within seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {

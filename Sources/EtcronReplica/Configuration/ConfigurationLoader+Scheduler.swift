@@ -17,6 +17,14 @@ extension ConfigurationLoader {
             values, SettingName.jobMetricsLimit, Int64(Defaults.jobMetricsLimit), Defaults.jobMetricsLimitRange))
     }
 
+    /// `api-tokens-file`: nil when unset or blank. Only the operator reads it (and refuses
+    /// to start when it cannot, naming the entry and field); client commands that share the
+    /// operator's config file, such as the Helm chart's `etcron status` test, never need it.
+    func apiTokensFile(_ values: SettingValues) throws(ConfigurationError) -> String? {
+        guard let (path, _) = try values.string(SettingName.apiTokensFile), !path.isEmpty else { return nil }
+        return path
+    }
+
     /// An integer setting within `range`; `fallback` when it is not set.
     func boundedInteger(
         _ values: SettingValues, _ name: String, _ fallback: Int64, _ range: ClosedRange<Int64>

@@ -37,6 +37,7 @@ struct ConfigurationLoader {
         configuration.leaseTTL = try leaseTTL(values)
         configuration.executorEnabled = try executorEnabled(values)
         try loadSchedulerSettings(values, into: &configuration)
+        configuration.apiTokensFile = try apiTokensFile(values)
         configuration.log.level = try logLevel(values)
         configuration.log.format = try logFormat(values)
         return configuration

@@ -110,6 +110,12 @@ extension ReplicaConfiguration {
             defaultDescription: String(Defaults.jobMetricsLimit)
         ),
         SettingDescription(
+            name: SettingName.apiTokensFile,
+            help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants), re-read when it changes; without it /v1 answers 401.",
+            valueName: "path",
+            defaultDescription: nil
+        ),
+        SettingDescription(
             name: SettingName.logLevel,
             help: "Lowest log level written: trace, debug, info, notice, warning, error or critical.",
             valueName: "level",

@@ -101,6 +101,8 @@ public struct ReplicaConfiguration: Sendable, Hashable {
     public var historyGCInterval = Defaults.historyGCInterval
     /// Jobs with their own metric series (`job-metrics-limit`).
     public var jobMetricsLimit = Defaults.jobMetricsLimit
+    /// The `/v1` API's token file (`api-tokens-file`); nil: the API answers 401.
+    public var apiTokensFile: String?
     /// Logging settings.
     public var log = Log()
     /// The YAML file the configuration was read from (`config`), if any.
@@ -132,6 +134,7 @@ extension ReplicaConfiguration: CustomStringConvertible {
             (SettingName.leaseTTL, String(leaseTTL)),
             (SettingName.executor, String(executorEnabled)),
             (SettingName.schedulerWorkers, String(schedulerWorkers)),
+            (SettingName.apiTokensFile, apiTokensFile),
             (SettingName.logLevel, log.level.rawValue),
             (SettingName.logFormat, log.format.rawValue),
             (SettingName.config, configFile),

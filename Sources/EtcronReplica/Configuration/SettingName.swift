@@ -18,6 +18,7 @@ enum SettingName {
     static let historyRetention = "history-retention"
     static let historyGCInterval = "history-gc-interval"
     static let jobMetricsLimit = "job-metrics-limit"
+    static let apiTokensFile = "api-tokens-file"
     static let logLevel = "log-level"
     static let logFormat = "log-format"
     static let config = "config"
