@@ -34,10 +34,12 @@ struct DevCommand: AsyncParsableCommand {
         say("etcron dev: starting a local etcd ...")
         let cluster = try await EtcdCluster.start(members: 1)
         var processes: [ManagedProcess] = []
+        var firstPort: Int?
         do {
             let endpoints = cluster.clientEndpoints.joined(separator: ",")
             say("etcron dev: etcd listening on \(endpoints) (data in \(cluster.rootDirectory))")
             let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+            let tokens = try DevTokens.write(into: cluster.rootDirectory)
             for index in 1...replicas {
                 let port = try LoopbackPorts.allocate()
                 let process = try await ManagedProcess.start(
@@ -45,13 +47,17 @@ struct DevCommand: AsyncParsableCommand {
                     arguments: [
                         "operator", "--etcd-endpoints", endpoints, "--replica-id", "dev-\(index)",
                         "--http-listen", "127.0.0.1:\(port)", "--lease-ttl", String(leaseTTL),
+                        "--api-tokens-file", tokens.file,
                     ],
                     logFile: cluster.rootDirectory + "/replica-\(index).log")
                 processes.append(process)
+                firstPort = firstPort ?? port
                 say("etcron dev: replica dev-\(index): http://127.0.0.1:\(port) (/metrics, /readyz), log \(cluster.rootDirectory)/replica-\(index).log")
             }
             say("""
-                etcron dev: try `etcron status --etcd-endpoints \(endpoints)`, or kill the leader \
+                etcron dev: API tokens (file \(tokens.file)): admin \(tokens.admin), tenant demo (editor) \(tokens.demo)
+                etcron dev: try `curl -H 'Authorization: Bearer \(tokens.admin)' http://127.0.0.1:\(firstPort ?? 0)/v1/cluster`
+                etcron dev: try `\(executable) status --etcd-endpoints \(endpoints)`, or kill the leader \
                 (kill -TERM or -KILL its pid) and watch another take over. Ctrl-C stops everything.
                 """)
             let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
