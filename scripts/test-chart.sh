@@ -65,12 +65,13 @@ if [[ ${1:-} == --values-table ]]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/etcron-chart-test.XXXXXX")
-# Process groups started by the checks (one per line); ended at exit, by id.
+# Sessions started by the checks (one id per line); every process of each is ended at
+# exit, so a child that left its parent's process group (tini's) is not left running.
 : >"$work/pgids"
 cleanup() {
-    local pgid
-    while read -r pgid; do
-        if [[ -n $pgid ]]; then kill -KILL -- "-$pgid" 2>/dev/null || true; fi
+    local sid
+    while read -r sid; do
+        if [[ -n $sid ]]; then pkill -KILL -s "$sid" 2>/dev/null || true; fi
     done <"$work/pgids"
     rm -rf "$work"
 }

@@ -1,6 +1,6 @@
 """Local processes and ports for the runtime checks: free loopback ports, processes
-started in their own process group (recorded in the shell's pgid file, which ends them
-at exit), HTTP probes, polling, log tails, and an environment without ETCRON_/ETCD_
+started in their own session (recorded in the shell's pgid file, whose sessions are
+ended at exit), HTTP probes, polling, log tails, and an environment without ETCRON_/ETCD_
 settings of the caller."""
 import os
 import signal
@@ -26,6 +26,18 @@ def spawn(argv, env, log_path, pgid_file, cwd=None):
     remember(pgid_file, proc.pid)
     return proc
 
+def kill_session(sid):
+    """SIGKILLs every process of session `sid` (each spawn starts one): tini puts its child
+    in a process group of its own, so killing tini's group alone would orphan the child."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry)) == sid:
+                os.kill(int(entry), signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
 def stop(proc, sig=signal.SIGKILL, timeout=10):
     if proc.poll() is None:
         try:
@@ -35,8 +47,10 @@ def stop(proc, sig=signal.SIGKILL, timeout=10):
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        kill_session(proc.pid)
         proc.wait()
+    # Whatever it left behind (a child that ignored the signal) goes too.
+    kill_session(proc.pid)
 
 def http_get(url, timeout=2):
     try:
