@@ -165,11 +165,12 @@ func decisionTable(_ decisions: [DecisionView]) -> String {
 /// The runs table.
 func runTable(_ runs: [RunView]) -> String {
     table(
-        ["RUN", "SCHEDULED", "STATE", "ATTEMPTS", "STARTED", "DURATION", "RESULT"],
+        ["RUN", "SCHEDULED", "STATE", "ATTEMPTS", "STARTED", "START DELAY", "DURATION", "RESULT"],
         runs.map {
             [
                 $0.runID + ($0.manual ? " (manual)" : ""), $0.scheduled?.rfc3339 ?? "-", $0.state, String($0.attempts),
-                $0.startedAt?.rfc3339 ?? "-", $0.durationSeconds.map { String(format: "%.1fs", $0) } ?? "-", $0.result,
+                $0.startedAt?.rfc3339 ?? "-", $0.startDelaySeconds.map { "\(Int(($0 * 1000).rounded())) ms" } ?? "-",
+                $0.durationSeconds.map { String(format: "%.1fs", $0) } ?? "-", $0.result,
             ]
         })
 }

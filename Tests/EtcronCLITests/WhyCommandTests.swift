@@ -45,6 +45,8 @@ struct WhyCommandTests {
             run.state = .succeeded
             run.leaderToken = 9
             run.decidedAtUnixMs = 300_040
+            run.startedAtUnixMs = 300_120
+            run.finishedAtUnixMs = 303_520
             _ = try await client.txn(Txn(success: [
                 .put(keys.decision(tenant, name, scheduledUnix: 100), try decision(100, .invoke).serializedData()),
                 .put(keys.decision(tenant, name, scheduledUnix: 200), try skipped.serializedData()),
@@ -63,6 +65,12 @@ struct WhyCommandTests {
             let limited = try await JobCLI.run(["why", "\(tenant)/\(name)", "--limit", "1"] + etcd)
             #expect(limited.stdout.split(separator: "\n").count == 2, "a header and the newest decision: \(limited.stdout)")
             #expect(limited.stdout.contains(run.runID) && limited.stdout.contains("(succeeded)"), "\(limited.stdout)")
+
+            // `runs` shows each run's start delay (scheduled time to first start) and duration.
+            let runs = try await JobCLI.run(["runs", "\(tenant)/\(name)"] + etcd)
+            let lines = runs.stdout.split(separator: "\n")
+            #expect(lines.first?.contains("START DELAY") == true && lines.first?.contains("DURATION") == true, "\(runs.stdout)")
+            #expect(lines.count == 2 && lines[1].contains("120 ms") && lines[1].contains("3.4s"), "\(runs.stdout)")
 
             let missing = try await JobCLI.run(["why", "\(tenant)/nothing"] + etcd)
             #expect(missing.status == 1 && missing.stderr.contains("does not exist"), "\(missing.stderr)")
