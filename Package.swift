@@ -248,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "EtcronCLITests",
             dependencies: [
-                "EtcronCore", "EtcronTestKit", "EtcronProto", "EtcdClient", "EtcdTestHarness",
+                "EtcronCLI", "EtcronCore", "CronSchedule", "EtcronTestKit", "EtcronProto", "EtcdClient", "EtcdTestHarness",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings

@@ -24,8 +24,13 @@ public struct WhyCommand: AsyncParsableCommand {
     @Option(help: "How many decisions to show (newest first).")
     var limit: Int = 10
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "table, json or yaml.")
-    var output: OutputFormat = .table
+    /// How `why` answers: sentences, sentences and the table, or the data.
+    enum Output: String, ExpressibleByArgument, CaseIterable {
+        case text, wide, json, yaml
+    }
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "text (sentences), wide (sentences and a table), json or yaml.")
+    var output: Output = .text
 
     private func explanationState(_ explanation: Explanation) -> String {
         explanation.runState.map { "(\($0))" } ?? ""
@@ -51,13 +56,13 @@ public struct WhyCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let id = JobID(parsing: job)!
-        let (decisions, runs) = try await withJobStore(connection, command: "why") { store throws(JobStoreError) in
-            guard try await store.get(tenant: id.tenant, name: id.name) != nil else {
+        let (stored, decisions, runs) = try await withJobStore(connection, command: "why") { store throws(JobStoreError) in
+            guard let stored = try await store.get(tenant: id.tenant, name: id.name) else {
                 throw JobStoreError(.notFound, "job \(id) does not exist")
             }
             let decisions = try await store.decisions(tenant: id.tenant, name: id.name, limit: limit)
             let runIDs = decisions.values.map(\.runID).filter { !$0.isEmpty }
-            return (decisions, try await store.runs(tenant: id.tenant, name: id.name, ids: runIDs))
+            return (stored, decisions, try await store.runs(tenant: id.tenant, name: id.name, ids: runIDs))
         }
         for record in decisions.corrupt {
             printError("etcron why: skipping corrupt record \(record)")
@@ -76,14 +81,15 @@ public struct WhyCommand: AsyncParsableCommand {
                 decidedAt: Date(timeIntervalSince1970: TimeInterval(decision.decidedAtUnixMs) / 1000),
                 leaderToken: decision.leaderToken)
         }
-        if let encoded = try output.encode(explanations) {
+        if let format = OutputFormat(rawValue: output.rawValue), let encoded = try format.encode(explanations) {
             print(encoded)
             return
         }
-        if explanations.isEmpty {
-            print("\(id): no decisions yet (the job has not been due since it was created)")
-            return
-        }
+        let schedule = try? CompiledJob(spec: stored.spec).schedule
+        print(WhySentences.lines(job: id, spec: stored.spec, schedule: schedule, decisions: decisions.values, runs: runsByID, now: Date())
+            .joined(separator: "\n"))
+        guard output == .wide, !explanations.isEmpty else { return }
+        print("")
         print(table(
             ["SCHEDULED", "DECISION", "REASON", "COVERS", "RUN", "DETAIL"],
             explanations.map { explanation in

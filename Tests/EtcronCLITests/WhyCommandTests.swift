@@ -62,15 +62,23 @@ struct WhyCommandTests {
             #expect(rows[1]["reason"] as? String == "concurrencyPolicy")
             #expect(rows[0]["runID"] as? String == run.runID)
 
-            let limited = try await JobCLI.run(["why", "\(tenant)/\(name)", "--limit", "1"] + etcd)
-            #expect(limited.stdout.split(separator: "\n").count == 2, "a header and the newest decision: \(limited.stdout)")
+            let text = try await JobCLI.run(["why", "\(tenant)/\(name)"] + etcd)
+            let lines = text.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 4, "a line about the job and one per decision: \(text.stdout)")
+            #expect(lines[0].hasPrefix("payments/settle: ") && lines[0].contains("next run at"), "\(lines)")
+            #expect(lines[1] == "  1970-01-01T00:05:00Z: ran at 1970-01-01T00:05:00.120Z (start delay 120 ms) and succeeded in 3.4 s", "\(lines)")
+            #expect(lines[2] == "  skipped 1970-01-01T00:03:20Z because of the concurrency policy: Forbid: run x is still running", "\(lines)")
+            #expect(lines[3].hasPrefix("  1970-01-01T00:01:40Z: ran (run s-") && lines[3].hasSuffix("its record is no longer kept)"), "\(lines)")
+
+            let limited = try await JobCLI.run(["why", "\(tenant)/\(name)", "--limit", "1", "-o", "wide"] + etcd)
+            #expect(limited.stdout.split(separator: "\n").count == 4, "two sentences, then a header and the newest decision: \(limited.stdout)")
             #expect(limited.stdout.contains(run.runID) && limited.stdout.contains("(succeeded)"), "\(limited.stdout)")
 
             // `runs` shows each run's start delay (scheduled time to first start) and duration.
             let runs = try await JobCLI.run(["runs", "\(tenant)/\(name)"] + etcd)
-            let lines = runs.stdout.split(separator: "\n")
-            #expect(lines.first?.contains("START DELAY") == true && lines.first?.contains("DURATION") == true, "\(runs.stdout)")
-            #expect(lines.count == 2 && lines[1].contains("120 ms") && lines[1].contains("3.4s"), "\(runs.stdout)")
+            let runLines = runs.stdout.split(separator: "\n")
+            #expect(runLines.first?.contains("START DELAY") == true && runLines.first?.contains("DURATION") == true, "\(runs.stdout)")
+            #expect(runLines.count == 2 && runLines[1].contains("120 ms") && runLines[1].contains("3.4s"), "\(runs.stdout)")
 
             let missing = try await JobCLI.run(["why", "\(tenant)/nothing"] + etcd)
             #expect(missing.status == 1 && missing.stderr.contains("does not exist"), "\(missing.stderr)")
