@@ -192,7 +192,7 @@ struct JobValidationTests {
         for other in [
             "/etcron/jobs/a/b/status", "/etcron/jobs/a/b/decisions/000000000001", "/other/jobs/a/b/spec", "/etcron/jobs/a/b",
             "/etcron/jobs//b/spec", "/etcron/jobs/a/b/runs/", "/etcron/jobs/a/b/runs/x/y", "/etcron/status/a", "/etcron/decisions/a/b/x",
-            "/etcron/leader", "/etcron/members/r1",
+            "/etcron/leader", "/etcron/members/r1/x", "/etcron/members/",
         ] {
             #expect(RecordKey(other, keys: keys) == nil, "\(other)")
         }
@@ -203,6 +203,7 @@ struct JobValidationTests {
         #expect(RecordKey(keys.decision("a", "b", scheduledUnix: 1_767_225_600), keys: keys) == .decision(job, scheduledUnix: 1_767_225_600))
         #expect(RecordKey(keys.assignments("r1") + "s-1", keys: keys) == .assignment(replicaID: "r1", runID: "s-1"))
         #expect(RecordKey(keys.quota(.default), keys: keys) == .quota(.default))
+        #expect(RecordKey(keys.base.member("r1"), keys: keys) == .member(replicaID: "r1"))
     }
 
     @Test("a schedule that fires years apart is valid, with a warning naming the gap; a daily one gets none")

@@ -15,12 +15,14 @@ public enum RecordKey: Hashable, Sendable {
     case quota(QuotaScope)
     /// `<prefix>assignments/<replica>/<run id>`
     case assignment(replicaID: String, runID: String)
+    /// `<prefix>members/<replica>`
+    case member(replicaID: String)
 
     /// The job the record belongs to; nil for quotas and assignments.
     public var job: JobID? {
         switch self {
         case .spec(let id), .status(let id), .run(let id, _), .trigger(let id, _), .decision(let id, _): return id
-        case .quota, .assignment: return nil
+        case .quota, .assignment, .member: return nil
         }
     }
 
@@ -47,6 +49,9 @@ public enum RecordKey: Hashable, Sendable {
         } else if let parts = Self.parts(key, after: keys.assignmentsRoot) {
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
             self = .assignment(replicaID: String(parts[0]), runID: String(parts[1]))
+        } else if let parts = Self.parts(key, after: keys.base.members) {
+            guard parts.count == 1, !parts[0].isEmpty else { return nil }
+            self = .member(replicaID: String(parts[0]))
         } else if key.hasPrefix(keys.quotas) {
             guard Self.quotaKeyProblem(key, keys: keys) == nil else { return nil }
             let segment = String(key.dropFirst(keys.quotas.count))

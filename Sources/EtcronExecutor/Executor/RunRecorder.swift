@@ -36,6 +36,8 @@ actor RunRecorder {
     func update(
         extra: [TxnOperation] = [], _ change: @Sendable (inout Etcron_V1_Run) throws -> Void
     ) async throws -> Bool {
+        // The record as this executor last saw it: only its revision matters (the loop
+        // compares it); the run itself is `run`, decoded again only after a lost race.
         let seen = KeyValue(key: key, value: Data(), modRevision: revision)
         let written: (Etcron_V1_Run, Int64)? = try await CompareAndSwap(kv: client, key: key, attempts: 5).run(current: .some(seen)) {
             current, conflicts in

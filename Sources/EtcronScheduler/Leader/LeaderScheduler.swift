@@ -47,7 +47,8 @@ final class LeaderScheduler: Sendable {
     func run() async throws {
         let members = try await client.range(.prefix(keys.base.members))
         index.setMembers(Dictionary(members.kvs.compactMap { kv in
-            Self.executorLease(kv).map { (String(kv.keyString.dropFirst(keys.base.members.count)), $0) }
+            guard case .member(let id)? = RecordKey(kv.keyString, keys: keys) else { return nil }
+            return Self.executorLease(kv).map { (id, $0) }
         }, uniquingKeysWith: { _, last in last }))
         let (book, quotaRevision, corrupt) = try await QuotaBook.load(client: client, keys: keys)
         corrupt.forEach(reportCorruptQuota)
@@ -103,7 +104,7 @@ final class LeaderScheduler: Sendable {
     private func followMembers(from revision: Int64) async throws {
         for try await response in client.watch(.prefix(keys.base.members), options: WatchOptions(startRevision: revision)) {
             for event in response.events {
-                let member = String(event.kv.keyString.dropFirst(keys.base.members.count))
+                guard case .member(let member)? = RecordKey(event.kv.keyString, keys: keys) else { continue }
                 let affected = index.member(member, lease: event.kind == .put ? Self.executorLease(event.kv) : nil)
                 if !affected.isEmpty {
                     logger.warning("executor left or restarted; rescheduling its runs", metadata: ["member": "\(member)", "jobs": "\(affected.count)"])
