@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
     ],
     targets: [
         // The gRPC C core from Debian's libgrpc-dev. Libraries are named in the module
@@ -128,11 +130,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The `/v1` HTTP API: tokens and their tenant scopes (the contract: openapi.yaml).
+        // The types of the `/v1` API's contract (Sources/EtcronAPI/openapi.yaml), generated
+        // by scripts/generate-openapi.sh (committed), shared by the server and the client.
+        .target(
+            name: "EtcronAPIModel",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            exclude: ["openapi-generator-config.yaml"],
+            swiftSettings: swiftSettings
+        ),
+        // The `/v1` HTTP API: the generated server's handlers over the job store, tokens and
+        // their tenant scopes, rate limits (the contract: openapi.yaml).
         .target(
             name: "EtcronAPI",
             dependencies: [
-                "EtcronCore", "EtcdClient",
+                "EtcronCore", "EtcdClient", "EtcronAPIModel", "EtcronProto", "CronSchedule",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

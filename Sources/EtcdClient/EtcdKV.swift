@@ -108,6 +108,10 @@ extension EtcdKV {
 }
 
 extension KeyRange {
+    /// The key just past this range (etcd's `range_end`; `\0` means to the end), e.g. to
+    /// read `.bytes(from:to:)` a part of a prefix.
+    public var end: Data { bounds.rangeEnd }
+
     /// The part of this range strictly after `key` (the next page of a paged read); nil
     /// when nothing of it can follow (a single key).
     func after(_ key: Data) -> KeyRange? {

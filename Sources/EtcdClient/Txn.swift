@@ -106,6 +106,12 @@ public enum TxnOperationResult: Sendable, Hashable {
         return nil
     }
 
+    /// The delete result, if this was a delete.
+    public var deleteRange: DeleteResult? {
+        if case .delete(let result) = self { return result }
+        return nil
+    }
+
     /// The nested transaction's result, if this was one.
     public var txn: TxnResult? {
         if case .txn(let result) = self { return result }

@@ -293,11 +293,68 @@ public nonisolated struct Etcron_V1_JobSpec: @unchecked Sendable {
     set {_uniqueStorage()._scheduleSinceUnixMs = newValue}
   }
 
+  /// Who wrote the job (server-set): the API token that created it and the one that last
+  /// changed it; empty for writes made straight in etcd (administrators' CLI).
+  public var createdBy: String {
+    get {_storage._createdBy}
+    set {_uniqueStorage()._createdBy = newValue}
+  }
+
+  public var updatedBy: String {
+    get {_storage._updatedBy}
+    set {_uniqueStorage()._updatedBy = newValue}
+  }
+
+  /// When the spec last changed (server-set); its creation time if never since.
+  public var updatedAtUnixMs: Int64 {
+    get {_storage._updatedAtUnixMs}
+    set {_uniqueStorage()._updatedAtUnixMs = newValue}
+  }
+
+  /// Set when the last writer was a non-admin API token (an editor): the tenant's target
+  /// policy binds the job, and the leader refuses to run an exec job so written once the
+  /// policy no longer allows it. False for admins and for writes made straight in etcd.
+  public var policyBound: Bool {
+    get {_storage._policyBound}
+    set {_uniqueStorage()._policyBound = newValue}
+  }
+
+  /// The last change of `suspend`, by whom and why; absent if it never changed.
+  public var lastSuspendChange: Etcron_V1_SuspendChange {
+    get {_storage._lastSuspendChange ?? Etcron_V1_SuspendChange()}
+    set {_uniqueStorage()._lastSuspendChange = newValue}
+  }
+  /// Returns true if `lastSuspendChange` has been explicitly set.
+  public var hasLastSuspendChange: Bool {_storage._lastSuspendChange != nil}
+  /// Clears the value of `lastSuspendChange`. Subsequent reads from it will return its default value.
+  public mutating func clearLastSuspendChange() {_uniqueStorage()._lastSuspendChange = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A change of a job's `suspend` (by suspend, resume, or a write of the spec).
+public nonisolated struct Etcron_V1_SuspendChange: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// True for a suspend, false for a resume.
+  public var suspended: Bool = false
+
+  public var atUnixMs: Int64 = 0
+
+  /// The API token that made it; empty when made straight in etcd.
+  public var by: String = String()
+
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// Written by the leader in the same fenced Txn as the skips (error ones included) it
@@ -578,7 +635,7 @@ nonisolated extension Etcron_V1_HistoryLimits: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}tenant\0\u{1}name\0\u{1}schedule\0\u{3}time_zone\0\u{3}concurrency_policy\0\u{3}starting_deadline_seconds\0\u{1}suspend\0\u{1}target\0\u{1}retry\0\u{3}attempt_timeout_seconds\0\u{1}history\0\u{1}labels\0\u{1}description\0\u{1}owner\0\u{3}every_anchor_unix\0\u{3}created_at_unix_ms\0\u{3}schedule_since_unix_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}tenant\0\u{1}name\0\u{1}schedule\0\u{3}time_zone\0\u{3}concurrency_policy\0\u{3}starting_deadline_seconds\0\u{1}suspend\0\u{1}target\0\u{1}retry\0\u{3}attempt_timeout_seconds\0\u{1}history\0\u{1}labels\0\u{1}description\0\u{1}owner\0\u{3}every_anchor_unix\0\u{3}created_at_unix_ms\0\u{3}schedule_since_unix_ms\0\u{3}created_by\0\u{3}updated_by\0\u{3}updated_at_unix_ms\0\u{3}policy_bound\0\u{3}last_suspend_change\0")
 
   fileprivate class _StorageClass {
     var _tenant: String = String()
@@ -598,6 +655,11 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
     var _everyAnchorUnix: Int64 = 0
     var _createdAtUnixMs: Int64 = 0
     var _scheduleSinceUnixMs: Int64 = 0
+    var _createdBy: String = String()
+    var _updatedBy: String = String()
+    var _updatedAtUnixMs: Int64 = 0
+    var _policyBound: Bool = false
+    var _lastSuspendChange: Etcron_V1_SuspendChange? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -625,6 +687,11 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
       _everyAnchorUnix = source._everyAnchorUnix
       _createdAtUnixMs = source._createdAtUnixMs
       _scheduleSinceUnixMs = source._scheduleSinceUnixMs
+      _createdBy = source._createdBy
+      _updatedBy = source._updatedBy
+      _updatedAtUnixMs = source._updatedAtUnixMs
+      _policyBound = source._policyBound
+      _lastSuspendChange = source._lastSuspendChange
     }
   }
 
@@ -660,6 +727,11 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
         case 15: try { try decoder.decodeSingularInt64Field(value: &_storage._everyAnchorUnix) }()
         case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._createdAtUnixMs) }()
         case 17: try { try decoder.decodeSingularInt64Field(value: &_storage._scheduleSinceUnixMs) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._createdBy) }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._updatedBy) }()
+        case 20: try { try decoder.decodeSingularInt64Field(value: &_storage._updatedAtUnixMs) }()
+        case 21: try { try decoder.decodeSingularBoolField(value: &_storage._policyBound) }()
+        case 22: try { try decoder.decodeSingularMessageField(value: &_storage._lastSuspendChange) }()
         default: break
         }
       }
@@ -723,6 +795,21 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
       if _storage._scheduleSinceUnixMs != 0 {
         try visitor.visitSingularInt64Field(value: _storage._scheduleSinceUnixMs, fieldNumber: 17)
       }
+      if !_storage._createdBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._createdBy, fieldNumber: 18)
+      }
+      if !_storage._updatedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._updatedBy, fieldNumber: 19)
+      }
+      if _storage._updatedAtUnixMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._updatedAtUnixMs, fieldNumber: 20)
+      }
+      if _storage._policyBound != false {
+        try visitor.visitSingularBoolField(value: _storage._policyBound, fieldNumber: 21)
+      }
+      try { if let v = _storage._lastSuspendChange {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -749,10 +836,60 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
         if _storage._everyAnchorUnix != rhs_storage._everyAnchorUnix {return false}
         if _storage._createdAtUnixMs != rhs_storage._createdAtUnixMs {return false}
         if _storage._scheduleSinceUnixMs != rhs_storage._scheduleSinceUnixMs {return false}
+        if _storage._createdBy != rhs_storage._createdBy {return false}
+        if _storage._updatedBy != rhs_storage._updatedBy {return false}
+        if _storage._updatedAtUnixMs != rhs_storage._updatedAtUnixMs {return false}
+        if _storage._policyBound != rhs_storage._policyBound {return false}
+        if _storage._lastSuspendChange != rhs_storage._lastSuspendChange {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Etcron_V1_SuspendChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SuspendChange"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}suspended\0\u{3}at_unix_ms\0\u{1}by\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.suspended) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.atUnixMs) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.by) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.suspended != false {
+      try visitor.visitSingularBoolField(value: self.suspended, fieldNumber: 1)
+    }
+    if self.atUnixMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.atUnixMs, fieldNumber: 2)
+    }
+    if !self.by.isEmpty {
+      try visitor.visitSingularStringField(value: self.by, fieldNumber: 3)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Etcron_V1_SuspendChange, rhs: Etcron_V1_SuspendChange) -> Bool {
+    if lhs.suspended != rhs.suspended {return false}
+    if lhs.atUnixMs != rhs.atUnixMs {return false}
+    if lhs.by != rhs.by {return false}
+    if lhs.note != rhs.note {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

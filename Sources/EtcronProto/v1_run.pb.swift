@@ -352,6 +352,18 @@ public nonisolated struct Etcron_V1_Run: @unchecked Sendable {
     set {_uniqueStorage()._decisionMessage = newValue}
   }
 
+  /// A manual run: the API token that asked for it (empty when asked straight in etcd),
+  /// and when.
+  public var requestedBy: String {
+    get {_storage._requestedBy}
+    set {_uniqueStorage()._requestedBy = newValue}
+  }
+
+  public var requestedAtUnixMs: Int64 {
+    get {_storage._requestedAtUnixMs}
+    set {_uniqueStorage()._requestedAtUnixMs = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -466,7 +478,7 @@ nonisolated extension Etcron_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Run"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}tenant\0\u{1}job\0\u{3}scheduled_unix\0\u{1}manual\0\u{1}note\0\u{3}assigned_to\0\u{1}state\0\u{3}created_at_unix_ms\0\u{3}claimed_at_unix_ms\0\u{3}started_at_unix_ms\0\u{3}finished_at_unix_ms\0\u{1}attempts\0\u{3}exit_code\0\u{3}http_status\0\u{1}output\0\u{1}message\0\u{3}leader_token\0\u{3}stop_requested\0\u{3}executor_lease\0\u{3}waits_for\0\u{3}decided_at_unix_ms\0\u{3}decision_message\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}tenant\0\u{1}job\0\u{3}scheduled_unix\0\u{1}manual\0\u{1}note\0\u{3}assigned_to\0\u{1}state\0\u{3}created_at_unix_ms\0\u{3}claimed_at_unix_ms\0\u{3}started_at_unix_ms\0\u{3}finished_at_unix_ms\0\u{1}attempts\0\u{3}exit_code\0\u{3}http_status\0\u{1}output\0\u{1}message\0\u{3}leader_token\0\u{3}stop_requested\0\u{3}executor_lease\0\u{3}waits_for\0\u{3}decided_at_unix_ms\0\u{3}decision_message\0\u{3}requested_by\0\u{3}requested_at_unix_ms\0")
 
   fileprivate class _StorageClass {
     var _runID: String = String()
@@ -492,6 +504,8 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
     var _waitsFor: [String] = []
     var _decidedAtUnixMs: Int64 = 0
     var _decisionMessage: String = String()
+    var _requestedBy: String = String()
+    var _requestedAtUnixMs: Int64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -525,6 +539,8 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
       _waitsFor = source._waitsFor
       _decidedAtUnixMs = source._decidedAtUnixMs
       _decisionMessage = source._decisionMessage
+      _requestedBy = source._requestedBy
+      _requestedAtUnixMs = source._requestedAtUnixMs
     }
   }
 
@@ -566,6 +582,8 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
         case 21: try { try decoder.decodeRepeatedStringField(value: &_storage._waitsFor) }()
         case 22: try { try decoder.decodeSingularInt64Field(value: &_storage._decidedAtUnixMs) }()
         case 23: try { try decoder.decodeSingularStringField(value: &_storage._decisionMessage) }()
+        case 24: try { try decoder.decodeSingularStringField(value: &_storage._requestedBy) }()
+        case 25: try { try decoder.decodeSingularInt64Field(value: &_storage._requestedAtUnixMs) }()
         default: break
         }
       }
@@ -643,6 +661,12 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
       if !_storage._decisionMessage.isEmpty {
         try visitor.visitSingularStringField(value: _storage._decisionMessage, fieldNumber: 23)
       }
+      if !_storage._requestedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._requestedBy, fieldNumber: 24)
+      }
+      if _storage._requestedAtUnixMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._requestedAtUnixMs, fieldNumber: 25)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -675,6 +699,8 @@ nonisolated extension Etcron_V1_Run: SwiftProtobuf.Message, SwiftProtobuf._Messa
         if _storage._waitsFor != rhs_storage._waitsFor {return false}
         if _storage._decidedAtUnixMs != rhs_storage._decidedAtUnixMs {return false}
         if _storage._decisionMessage != rhs_storage._decisionMessage {return false}
+        if _storage._requestedBy != rhs_storage._requestedBy {return false}
+        if _storage._requestedAtUnixMs != rhs_storage._requestedAtUnixMs {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -35,7 +35,12 @@ struct OperatorCommand: AsyncParsableCommand {
         let client = try makeClient(configuration)
         let state = ReplicaState(replicaID: configuration.replicaID)
         let tokens = try apiTokens(configuration, logger: logger)
-        let api = APIRoutes(tokens: tokens, client: client, keys: ReplicaKeys(prefix: configuration.keyPrefix))
+        let api = APIRoutes(
+            tokens: tokens, client: client, keys: ReplicaKeys(prefix: configuration.keyPrefix),
+            limits: APIRoutes.Limits(
+                maxBodyBytes: Int(configuration.apiMaxBodyBytes), requestsPerSecond: Double(configuration.apiRateLimit),
+                burst: Int(max(1, configuration.apiRateLimit * 2))),
+            logger: Logger(label: "etcron.api"))
         let server = ReplicaHTTPServer(
             listen: configuration.http.listen, state: state, metrics: renderMetrics,
             routes: [RouteRegistration { api.addRoutes(to: $0) }], logger: logger)
@@ -142,6 +147,12 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("job-metrics-limit"), help: "Jobs with their own metric series; others count as job=\"_other\" (default 100, 0: none).")
     var jobMetricsLimit: String?
 
+    @Option(name: .customLong("api-rate-limit"), help: "Requests per second each /v1 token may send on average (default 50, 0: no limit).")
+    var apiRateLimit: String?
+
+    @Option(name: .customLong("api-max-body-bytes"), help: "The largest /v1 request body in bytes (default 1048576).")
+    var apiMaxBodyBytes: String?
+
     @Option(name: .customLong("api-tokens-file"), help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants); without it /v1 answers 401.")
     var apiTokensFile: String?
 
@@ -164,6 +175,8 @@ struct ReplicaFlags: ParsableArguments {
         flags["history-gc-interval"] = historyGCInterval
         flags["job-metrics-limit"] = jobMetricsLimit
         flags["api-tokens-file"] = apiTokensFile
+        flags["api-rate-limit"] = apiRateLimit
+        flags["api-max-body-bytes"] = apiMaxBodyBytes
         flags["log-level"] = logLevel
         flags["log-format"] = logFormat
         return flags

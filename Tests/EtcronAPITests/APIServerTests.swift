@@ -69,7 +69,7 @@ struct APIServerTests {
                 #expect((contract?["paths"] as? [String: Any])?["/v1/cluster"] != nil)
 
                 let (anonymous, anonymousBody, headers) = try await Self.get(port, "/v1/cluster")
-                #expect(anonymous == 401 && Self.errorCode(anonymousBody) == "unauthorized")
+                #expect(anonymous == 401 && Self.errorCode(anonymousBody) == "unauthenticated")
                 #expect(headers.keys.contains { ($0 as? String)?.lowercased() == "www-authenticate" })
                 #expect(try await Self.get(port, "/v1/cluster", token: "not-a-token").0 == 401)
                 #expect(try await Self.get(port, "/v1/cluster", token: Self.laterToken).0 == 401)

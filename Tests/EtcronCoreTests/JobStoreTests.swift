@@ -141,7 +141,7 @@ struct JobStoreTests {
         }
     }
 
-    @Test("suspend and resume change only the suspend flag; a missing job is not found")
+    @Test("suspend and resume change only the suspend flag, recording the change and its time; a missing job is not found")
     func suspendResume() async throws {
         try await withStore { store, _ in
             _ = try await store.apply([JobFixtures.spec()])
@@ -155,6 +155,10 @@ struct JobStoreTests {
             expected.everyAnchorUnix = stored.spec.everyAnchorUnix
             #expect(stored.spec.scheduleSinceUnixMs == stored.spec.createdAtUnixMs, "the schedule never changed")
             expected.scheduleSinceUnixMs = stored.spec.scheduleSinceUnixMs
+            #expect(stored.spec.lastSuspendChange.suspended == false && stored.spec.lastSuspendChange.by.isEmpty, "the resume, by no token")
+            #expect(stored.spec.updatedAtUnixMs >= stored.spec.createdAtUnixMs)
+            expected.updatedAtUnixMs = stored.spec.updatedAtUnixMs
+            expected.lastSuspendChange = stored.spec.lastSuspendChange
             #expect(stored.spec == expected)
             let missing = try await #require(throws: JobStoreError.self) {
                 try await store.setSuspended(tenant: "payments", name: "nope", true)

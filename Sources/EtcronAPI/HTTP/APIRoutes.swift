@@ -1,78 +1,83 @@
 import EtcdClient
+import EtcronAPIModel
 import EtcronCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
+import OpenAPIHummingbird
+import OpenAPIRuntime
 
-/// The `/v1` API's routes, added to a replica's HTTP server by the executable. Every
-/// route but `GET /v1/openapi.json` takes a bearer token from the token file
-/// (`APITokenStore`); without a token file, they all answer 401.
+/// The `/v1` API's routes, added to a replica's HTTP server by the executable: the
+/// operations of the contract (the generated server, over `APIHandler`), behind the
+/// error, authentication (with the per-token rate limit) and body-limit middlewares,
+/// and answers in the contract's error form for the paths and methods it does not list.
 public struct APIRoutes: Sendable {
+    /// Limits of the API.
+    public struct Limits: Sendable, Hashable {
+        /// The largest request body, in bytes (413 over it).
+        public var maxBodyBytes: Int
+        /// Requests per second each token may send on average (0: no limit).
+        public var requestsPerSecond: Double
+        /// The most requests a token may send at once.
+        public var burst: Int
+
+        /// The defaults: 1 MiB bodies, 50 requests per second with bursts of 100.
+        public init(maxBodyBytes: Int = 1 << 20, requestsPerSecond: Double = 50, burst: Int = 100) {
+            self.maxBodyBytes = maxBodyBytes
+            self.requestsPerSecond = requestsPerSecond
+            self.burst = burst
+        }
+    }
+
     /// The tokens in force; nil when no token file is configured.
     public let tokens: APITokenStore?
     /// Where records are read and written.
     public let client: any EtcdKV
     /// etcron's keys.
     public let keys: ReplicaKeys
+    /// The limits.
+    public let limits: Limits
+    let logger: Logger
 
     /// Routes over `client`, authenticated by `tokens`.
-    public init(tokens: APITokenStore?, client: any EtcdKV, keys: ReplicaKeys) {
+    public init(tokens: APITokenStore?, client: any EtcdKV, keys: ReplicaKeys, limits: Limits = Limits(), logger: Logger = Logger(label: "etcron.api")) {
         self.tokens = tokens
         self.client = client
         self.keys = keys
+        self.limits = limits
+        self.logger = logger
     }
 
     /// Registers the routes on `router`.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        router.get("/v1/openapi.json") { _, _ -> Response in
-            try APIContract.response()
+        let handler = APIHandler(store: JobStore(client: client, keys: JobKeys(keys), logger: logger), keys: keys, logger: logger)
+        // Registration fails only for a server URL that is not a path; ours is "/".
+        do {
+            try register(handler, on: router)
+        } catch {
+            logger.error("the /v1 operations could not be registered; /v1 answers 404", metadata: ["error": "\(error)"])
         }
-        router.get("/v1/cluster") { request, _ -> Response in
-            _ = try authenticate(request)
-            let status: ClusterStatus
-            do {
-                status = try await ClusterStatus.read(client: client, keys: keys)
-            } catch {
-                throw APIError.unavailable("etcd cannot be reached: \(error)")
-            }
-            return try Self.json(status)
-        }
-        // Any other path under /v1: answered in the contract's error form once the caller
-        // is known (an unauthenticated caller learns nothing about which paths exist).
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+        // Any other path or method under /v1: answered in the contract's error form once
+        // the caller is known (an unauthenticated caller learns nothing about which paths
+        // exist).
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete, .head, .options] {
             router.on("/v1/**", method: method) { request, _ -> Response in
-                _ = try authenticate(request)
+                if case .failure(let error) = AuthMiddleware.authenticate(request.headers[.authorization], tokens: tokens) { throw error }
                 throw APIError.notFound("no such resource: \(request.method) \(request.uri.path)")
             }
         }
     }
 
-    /// The token of `request`'s `Authorization: Bearer` header.
-    /// - Throws: `APIError.unauthorized` when it is missing, malformed or unknown.
-    func authenticate(_ request: Request) throws -> APIToken {
-        guard let tokens else {
-            throw APIError.unauthorized("this replica has no API tokens configured (operator setting api-tokens-file)")
-        }
-        guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("missing Authorization: Bearer <token>")
-        }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
-            throw APIError.unauthorized("the Authorization header must be Bearer <token>")
-        }
-        guard let token = tokens.book.entry(for: String(parts[1])) else {
-            throw APIError.unauthorized("unknown or revoked token")
-        }
-        return token
-    }
-
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    private func register<Context: RequestContext>(_ handler: APIHandler, on router: Router<Context>) throws {
+        try handler.registerHandlers(
+            on: router,
+            configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds),
+            middlewares: [
+                HeaderMiddleware(),
+                ErrorMiddleware(logger: logger),
+                AuthMiddleware(tokens: tokens, limiter: RateLimiter(rate: limits.requestsPerSecond, burst: Double(limits.burst))),
+                BodyMiddleware(limit: limits.maxBodyBytes),
+            ])
     }
 }

@@ -5,17 +5,18 @@ extension JobValidation {
     static func labelProblems(_ labels: [String: String]) -> [JobValidationProblem] {
         var problems: [JobValidationProblem] = []
         for key in labels.keys.sorted() {
-            if let reason = keyProblem(key) {
+            if let reason = labelKeyProblem(key) {
                 problems.append(JobValidationProblem(field: "labels", reason: "key \"\(key)\" \(reason)"))
             }
-            if let value = labels[key], !value.isEmpty, let reason = nameProblem(value) {
+            if let value = labels[key], !value.isEmpty, let reason = labelValueProblem(value) {
                 problems.append(JobValidationProblem(field: "labels[\"\(key)\"]", reason: "\"\(value)\" \(reason)"))
             }
         }
         return problems
     }
 
-    private static func keyProblem(_ key: String) -> String? {
+    /// Why `key` is not a label key (nil if it is one).
+    static func labelKeyProblem(_ key: String) -> String? {
         let parts = key.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         if parts.count == 2 {
             if let problem = JobName.problem(with: String(parts[0])) { return "has a prefix that is not a DNS subdomain: \(problem)" }
@@ -23,6 +24,9 @@ extension JobValidation {
         }
         return nameProblem(key)
     }
+
+    /// Why a non-empty `value` is not a label value (nil if it is one).
+    static func labelValueProblem(_ value: String) -> String? { nameProblem(value) }
 
     /// Why `name` is not a label name: 1 to 63 letters, digits, `-`, `_` or `.`, starting
     /// and ending with a letter or digit.

@@ -133,3 +133,18 @@ public struct JobApplyResult: Sendable, Hashable, Codable, CustomStringConvertib
     /// `tenant/name created`.
     public var description: String { "\(id) \(outcome.rawValue)" }
 }
+
+/// Where a page of runs ends: the last run's create revision and key (runs created in one
+/// Txn share a revision).
+public struct RunCursor: Sendable, Hashable {
+    /// The last run's create revision.
+    public var createRevision: Int64
+    /// The last run's key.
+    public var key: String
+
+    /// A cursor.
+    public init(createRevision: Int64, key: String) {
+        self.createRevision = createRevision
+        self.key = key
+    }
+}

@@ -124,14 +124,19 @@ extension JobStore {
     }
 
     /// Writes one job, fenced on what was read; re-reads and retries on a lost race.
-    func write(_ spec: Etcron_V1_JobSpec, current initial: KeyValue?) async throws(JobStoreError) -> JobApplyResult {
+    /// `condition` is checked against every read (a stale or existing job is refused, not
+    /// retried); `author` is recorded as the job's writer (nil: a write straight in etcd).
+    func write(
+        _ spec: Etcron_V1_JobSpec, current initial: KeyValue?, author: JobAuthor? = nil, condition: JobWriteCondition = .none
+    ) async throws(JobStoreError) -> JobApplyResult {
         let id = JobID(tenant: spec.tenant, name: spec.name)
         let key = keys.spec(id.tenant, id.name)
         do {
             return try await compareAndSwap(key).run(current: .some(initial)) { current, _ in
+                try condition.check(current, id)
                 let stored = current.flatMap { try? decodeSpec($0, id).get() }
-                let desired = desiredSpec(spec, stored: stored?.spec)
-                if let current, let stored, stored.spec == desired {
+                let desired = desiredSpec(spec, stored: stored?.spec, author: author)
+                if let current, let stored, desired.sameDefinition(as: stored.spec) {
                     return .done(JobApplyResult(id: id, outcome: .unchanged, revision: current.modRevision))
                 }
                 let outcome: JobApplyResult.Outcome = current == nil ? .created : .updated
@@ -144,8 +149,10 @@ extension JobStore {
         }
     }
 
-    /// `spec` as stored: the server-set times kept from `stored`, else set now.
-    func desiredSpec(_ spec: Etcron_V1_JobSpec, stored: Etcron_V1_JobSpec?) -> Etcron_V1_JobSpec {
+    /// `spec` as stored: the server-set times kept from `stored`, else set now; the writer
+    /// (`author`, nil for a write straight in etcd) and the time recorded, and a change of
+    /// `suspend` recorded with `suspendNote`.
+    func desiredSpec(_ spec: Etcron_V1_JobSpec, stored: Etcron_V1_JobSpec?, author: JobAuthor? = nil, suspendNote: String = "") -> Etcron_V1_JobSpec {
         var desired = spec
         let nowMs = nowMilliseconds
         desired.createdAtUnixMs = [stored?.createdAtUnixMs ?? 0, spec.createdAtUnixMs, nowMs].first { $0 != 0 } ?? nowMs
@@ -153,17 +160,37 @@ extension JobStore {
         if let old = stored {
             let changed = old.schedule != desired.schedule || old.timeZone != desired.timeZone
             desired.scheduleSinceUnixMs = changed ? nowMs : old.scheduleSinceUnixMs
+            desired.createdBy = old.createdBy
         } else {
             desired.scheduleSinceUnixMs = desired.createdAtUnixMs
+            desired.createdBy = author?.name ?? ""
+        }
+        desired.updatedBy = author?.name ?? ""
+        desired.updatedAtUnixMs = nowMs
+        desired.policyBound = author.map { !$0.isAdmin } ?? false
+        if let old = stored, old.hasLastSuspendChange { desired.lastSuspendChange = old.lastSuspendChange } else { desired.clearLastSuspendChange() }
+        if desired.suspend != (stored?.suspend ?? false) {
+            var change = Etcron_V1_SuspendChange()
+            change.suspended = desired.suspend
+            change.atUnixMs = nowMs
+            change.by = author?.name ?? ""
+            change.note = suspendNote
+            desired.lastSuspendChange = change
         }
         return desired
     }
 
-    /// Suspends (`true`) or resumes (`false`) the job. Returns `unchanged` when it already was.
+    /// Suspends (`true`) or resumes (`false`) the job, recording who did it (`author`, nil
+    /// for a write straight in etcd) and why (`note`). Returns `unchanged` when it already was.
     /// - Throws: ``JobStoreError/Code/notFound`` when there is no such job.
     @discardableResult
-    public func setSuspended(tenant: String, name: String, _ suspended: Bool) async throws(JobStoreError) -> JobApplyResult {
+    public func setSuspended(
+        tenant: String, name: String, _ suspended: Bool, author: JobAuthor? = nil, note: String = ""
+    ) async throws(JobStoreError) -> JobApplyResult {
         let id = try Self.checked(tenant: tenant, name: name)
+        if note.count > Self.maximumNoteLength {
+            throw JobStoreError(.invalidArgument, "note: is \(note.count) characters long; at most \(Self.maximumNoteLength) are allowed")
+        }
         do {
             return try await compareAndSwap(keys.spec(tenant, name)).run { current, _ in
                 guard let current else { throw JobStoreError(.notFound, "job \(id) not found") }
@@ -175,8 +202,13 @@ extension JobStore {
                 if spec.suspend == suspended {
                     return .done(JobApplyResult(id: id, outcome: .unchanged, revision: current.modRevision))
                 }
+                let stored = spec
                 spec.suspend = suspended
-                return .write(operations: [.put(current.keyString, try Self.serialized(spec, id))]) { result in
+                // The writer of a suspend is recorded as the last writer, but it does not
+                // change whose rights the job runs under (a suspend writes no target).
+                var desired = desiredSpec(spec, stored: stored, author: author, suspendNote: note)
+                desired.policyBound = stored.policyBound
+                return .write(operations: [.put(current.keyString, try Self.serialized(desired, id))]) { result in
                     JobApplyResult(id: id, outcome: .updated, revision: result.header.revision)
                 }
             }

@@ -11,11 +11,18 @@ extension JobStore {
     /// from the runs that hold their invokes (see ``DecisionPlacement``); readable after the
     /// job is deleted, until garbage collection. Undecodable records are skipped and
     /// reported.
-    public func decisions(tenant: String, name: String, limit: Int = 20) async throws(JobStoreError) -> JobRecords<Etcron_V1_Decision> {
+    /// With `before`, only scheduled times before it (the next page of a listing).
+    public func decisions(
+        tenant: String, name: String, limit: Int = 20, before: Int64? = nil
+    ) async throws(JobStoreError) -> JobRecords<Etcron_V1_Decision> {
         let id = try Self.checked(tenant: tenant, name: name)
+        func range(_ prefix: String) -> KeyRange {
+            guard let before else { return .prefix(prefix) }
+            return .range(from: prefix, to: prefix + JobKeys.paddedTime(before))
+        }
         let txn = Txn(success: [
-            .get(.prefix(keys.decisions(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
-            .get(.prefix(scheduledRuns(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
+            .get(range(keys.decisions(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
+            .get(range(scheduledRuns(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
         ])
         let result: TxnResult
         do {
@@ -34,15 +41,66 @@ extension JobStore {
     /// The job's latest runs, newest first (by creation); readable after the job is
     /// deleted, until garbage collection. Undecodable records are skipped and reported.
     public func runs(tenant: String, name: String, limit: Int = 20) async throws(JobStoreError) -> JobRecords<Etcron_V1_Run> {
+        try await runs(tenant: tenant, name: name, limit: limit, after: nil).runs
+    }
+
+    /// A page of the job's runs, newest first (by creation), after `cursor` (nil: the
+    /// newest); the cursor of the next page is nil on the last one.
+    public func runs(
+        tenant: String, name: String, limit: Int, after cursor: RunCursor?
+    ) async throws(JobStoreError) -> (runs: JobRecords<Etcron_V1_Run>, next: RunCursor?) {
         let id = try Self.checked(tenant: tenant, name: name)
-        let options = try Self.historyOptions(limit: limit, sortTarget: .createRevision)
-        let result: RangeResult
-        do {
-            result = try await client.range(.prefix(keys.runs(tenant, name)), options: options)
-        } catch {
-            throw .etcd(error, while: "reading the runs of \(id)")
+        return try await runs(under: keys.runs(tenant, name), limit: limit, after: cursor, what: "the runs of \(id)")
+    }
+
+    /// A page of the runs of every job of `tenant`, newest first (by creation), as
+    /// ``runs(tenant:name:limit:after:)`` reads one job's.
+    public func runs(
+        tenant: String, limit: Int, after cursor: RunCursor?
+    ) async throws(JobStoreError) -> (runs: JobRecords<Etcron_V1_Run>, next: RunCursor?) {
+        if let reason = JobName.refusal(of: tenant) { throw JobStoreError(.invalidArgument, "tenant: \(reason)") }
+        return try await runs(under: keys.tenant(tenant), limit: limit, after: cursor, what: "the runs of tenant \(tenant)")
+    }
+
+    /// Runs under `prefix` (one job's, or a tenant's, whose range also holds specs and
+    /// triggers, skipped), newest first by (create revision, key): runs created in one
+    /// Txn share a revision, so the key orders them and the cursor holds both.
+    ///
+    /// Reads by create revision, descending, with a limit that grows until the page is
+    /// full; the oldest revision of a read cut short by its limit may be partial, so it
+    /// is left for the next read.
+    private func runs(
+        under prefix: String, limit: Int, after cursor: RunCursor?, what: String
+    ) async throws(JobStoreError) -> (runs: JobRecords<Etcron_V1_Run>, next: RunCursor?) {
+        var options = try Self.historyOptions(limit: limit, sortTarget: .createRevision)
+        options.maxCreateRevision = cursor?.createRevision ?? 0
+        var fetch = Int64(limit) * 2 + 16
+        while true {
+            options.limit = fetch
+            let result: RangeResult
+            do {
+                result = try await client.range(.prefix(prefix), options: options)
+            } catch {
+                throw .etcd(error, while: "reading \(what)")
+            }
+            var candidates = result.kvs.filter { kv in
+                guard case .run? = RecordKey(kv.keyString, keys: keys) else { return false }
+                guard let cursor else { return true }
+                return kv.createRevision < cursor.createRevision || (kv.createRevision == cursor.createRevision && kv.keyString < cursor.key)
+            }
+            if result.more, let oldest = result.kvs.last?.createRevision {
+                candidates.removeAll { $0.createRevision == oldest }
+            }
+            if candidates.count < limit, result.more, fetch < 50_000 {
+                fetch *= 4
+                continue
+            }
+            candidates.sort { ($0.createRevision, $0.keyString) > ($1.createRevision, $1.keyString) }
+            let page = Array(candidates.prefix(limit))
+            let more = candidates.count > limit || result.more
+            let next = more ? page.last.map { RunCursor(createRevision: $0.createRevision, key: $0.keyString) } : nil
+            return (records(Etcron_V1_Run.self, page, record: "run"), next)
         }
-        return records(Etcron_V1_Run.self, result.kvs, record: "run")
     }
 
     /// The runs of the job with `runIDs` that still exist, by ID (corrupt ones skipped and

@@ -46,8 +46,10 @@ extension JobStore {
     /// - Throws: ``JobStoreError/Code/invalidArgument`` naming every bad field (tenant,
     ///   maxJobs, maxRunningRuns, note); nothing is written then.
     @discardableResult
+    ///   - ifRevision: write only if the record is at this mod revision
+    ///     (``JobStoreError/Code/staleRevision`` otherwise, also when it is absent).
     public func setQuota(
-        _ scope: QuotaScope, maxJobs: Int64? = nil, maxRunningRuns: Int64? = nil, note: String? = nil
+        _ scope: QuotaScope, maxJobs: Int64? = nil, maxRunningRuns: Int64? = nil, note: String? = nil, ifRevision: Int64? = nil
     ) async throws(JobStoreError) -> QuotaSetResult {
         var problems: [String] = []
         if case .tenant(let tenant) = scope, let reason = JobName.refusal(of: tenant) { problems.append("tenant: \(reason)") }
@@ -61,6 +63,11 @@ extension JobStore {
 
         do {
             return try await compareAndSwap(keys.quota(scope)).run { current, _ in
+                if let ifRevision, current?.modRevision != ifRevision {
+                    throw JobStoreError(
+                        .staleRevision,
+                        "\(scope) is at resourceVersion \(current.map { String($0.modRevision) } ?? "none (absent)"), not \(ifRevision); nothing was written")
+                }
                 var stored: Etcron_V1_TenantQuota?
                 if let current {
                     switch StoredQuota.decode(current, keys: keys) {
@@ -94,13 +101,24 @@ extension JobStore {
     /// Deletes the record of `scope` (a tenant then falls back to the default; deleting the
     /// default lifts the limits of every tenant without a record). Returns whether it existed.
     @discardableResult
-    public func deleteQuota(_ scope: QuotaScope) async throws(JobStoreError) -> Bool {
+    /// With `ifRevision`, only if the record is at that mod revision
+    /// (``JobStoreError/Code/staleRevision`` otherwise).
+    public func deleteQuota(_ scope: QuotaScope, ifRevision: Int64? = nil) async throws(JobStoreError) -> Bool {
         try Self.checked(scope)
+        let key = keys.quota(scope)
+        let txn = Txn(
+            compare: ifRevision.map { [.modRevision(key, .equal, $0)] } ?? [],
+            success: [.delete(.key(key))],
+            failure: [.get(.key(key))])
+        let result: TxnResult
         do {
-            return try await client.delete(.key(keys.quota(scope))) > 0
+            result = try await client.txn(txn)
         } catch {
             throw .etcd(error, while: "deleting \(scope)")
         }
+        if result.succeeded { return (result.responses.first?.deleteRange?.deleted ?? 0) > 0 }
+        guard let current = result.responses.first?.range?.kvs.first else { return false }
+        throw JobStoreError(.staleRevision, "\(scope) is at resourceVersion \(current.modRevision), not \(ifRevision ?? 0); nothing was deleted")
     }
 
     /// Refuses a tenant scope whose tenant is not a DNS subdomain.

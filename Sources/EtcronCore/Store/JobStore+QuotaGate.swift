@@ -34,7 +34,9 @@ extension JobStore {
     /// jobs are counted again and the create refused if the limit is reached; when the job
     /// itself was created meanwhile, it is applied as an update instead.
     /// - Returns: the result and the gate after this write.
-    func createGuarded(_ spec: Etcron_V1_JobSpec, gate initial: QuotaGate) async throws(JobStoreError) -> (JobApplyResult, QuotaGate) {
+    func createGuarded(
+        _ spec: Etcron_V1_JobSpec, gate initial: QuotaGate, author: JobAuthor? = nil, condition: JobWriteCondition = .none
+    ) async throws(JobStoreError) -> (JobApplyResult, QuotaGate) {
         let id = JobID(tenant: spec.tenant, name: spec.name)
         let key = keys.spec(id.tenant, id.name)
         let guardKey = keys.quotaGuard(id.tenant)
@@ -46,8 +48,9 @@ extension JobStore {
             return try await compareAndSwap(key, attempts: attempts).run(current: .some(nil)) { current, conflicts in
                 if let current {
                     // Created by someone else meanwhile: not a new job any more.
-                    return .done((try await write(spec, current: current), gate))
+                    return .done((try await write(spec, current: current, author: author, condition: condition), gate))
                 }
+                try condition.check(nil, id)
                 if conflicts > 0 {
                     // Another apply created a job in the tenant: count again.
                     gate = try await quotaGate(tenant: gate.tenant, limit: gate.limit)
@@ -61,7 +64,7 @@ extension JobStore {
                 let counted = gate
                 return .write(
                     compares: [.modRevision(guardKey, .equal, gate.guardRevision)],
-                    operations: [.put(key, try Self.serialized(desiredSpec(spec, stored: nil), id)), .put(guardKey, Data())]
+                    operations: [.put(key, try Self.serialized(desiredSpec(spec, stored: nil, author: author), id)), .put(guardKey, Data())]
                 ) { result in
                     var next = counted
                     next.jobs += 1

@@ -6,7 +6,7 @@ public struct JobStoreError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; compare with the static members.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable, Hashable {
-            case invalid, invalidArgument, notFound, quotaExceeded, conflict, corruptRecord, etcd
+            case invalid, invalidArgument, notFound, alreadyExists, staleRevision, quotaExceeded, conflict, corruptRecord, etcd
         }
 
         private let value: Value
@@ -18,6 +18,11 @@ public struct JobStoreError: Error, Sendable, CustomStringConvertible {
         public static let invalidArgument = Code(.invalidArgument)
         /// The job does not exist.
         public static let notFound = Code(.notFound)
+        /// A create-only write found the job already there. Nothing was written.
+        public static let alreadyExists = Code(.alreadyExists)
+        /// A conditional write or delete named a revision that is no longer the job's
+        /// (or the job is gone). Nothing was written.
+        public static let staleRevision = Code(.staleRevision)
         /// The apply would take a tenant past its job limit. Nothing was written.
         public static let quotaExceeded = Code(.quotaExceeded)
         /// The job kept changing under a read-modify-write; try again.

@@ -15,6 +15,9 @@ extension ConfigurationLoader {
             values, SettingName.historyGCInterval, Defaults.historyGCInterval, Defaults.historyGCIntervalRange)
         configuration.jobMetricsLimit = Int(try boundedInteger(
             values, SettingName.jobMetricsLimit, Int64(Defaults.jobMetricsLimit), Defaults.jobMetricsLimitRange))
+        configuration.apiRateLimit = try boundedInteger(values, SettingName.apiRateLimit, Defaults.apiRateLimit, Defaults.apiRateLimitRange)
+        configuration.apiMaxBodyBytes = try boundedInteger(
+            values, SettingName.apiMaxBodyBytes, Defaults.apiMaxBodyBytes, Defaults.apiMaxBodyBytesRange)
     }
 
     /// `api-tokens-file`: nil when unset or blank. Only the operator reads it (and refuses

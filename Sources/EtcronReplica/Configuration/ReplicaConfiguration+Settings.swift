@@ -110,6 +110,18 @@ extension ReplicaConfiguration {
             defaultDescription: String(Defaults.jobMetricsLimit)
         ),
         SettingDescription(
+            name: SettingName.apiRateLimit,
+            help: "Requests per second each /v1 API token may send on average, in bursts of up to twice as many; more are answered 429 with Retry-After (0-1000000, 0: no limit).",
+            valueName: "count",
+            defaultDescription: String(Defaults.apiRateLimit)
+        ),
+        SettingDescription(
+            name: SettingName.apiMaxBodyBytes,
+            help: "The largest /v1 request body in bytes; larger ones are answered 413 (1024-67108864).",
+            valueName: "bytes",
+            defaultDescription: String(Defaults.apiMaxBodyBytes)
+        ),
+        SettingDescription(
             name: SettingName.apiTokensFile,
             help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants), re-read when it changes; without it /v1 answers 401.",
             valueName: "path",

@@ -77,6 +77,10 @@ public struct ReplicaConfiguration: Sendable, Hashable {
         static let historyGCIntervalRange: ClosedRange<Int64> = 1...86_400
         static let jobMetricsLimit = 100
         static let jobMetricsLimitRange: ClosedRange<Int64> = 0...100_000
+        static let apiRateLimit: Int64 = 50
+        static let apiRateLimitRange: ClosedRange<Int64> = 0...1_000_000
+        static let apiMaxBodyBytes: Int64 = 1 << 20
+        static let apiMaxBodyBytesRange: ClosedRange<Int64> = 1024...(64 << 20)
         static let logLevel: Logger.Level = .info
         static let logFormat: LogFormat = .text
     }
@@ -101,6 +105,11 @@ public struct ReplicaConfiguration: Sendable, Hashable {
     public var historyGCInterval = Defaults.historyGCInterval
     /// Jobs with their own metric series (`job-metrics-limit`).
     public var jobMetricsLimit = Defaults.jobMetricsLimit
+    /// Requests per second each API token may send on average (`api-rate-limit`; bursts
+    /// of twice as many; 0: no limit).
+    public var apiRateLimit = Defaults.apiRateLimit
+    /// The largest `/v1` request body in bytes (`api-max-body-bytes`); larger is 413.
+    public var apiMaxBodyBytes = Defaults.apiMaxBodyBytes
     /// The `/v1` API's token file (`api-tokens-file`); nil: the API answers 401.
     public var apiTokensFile: String?
     /// Logging settings.

@@ -18,6 +18,8 @@ enum SettingName {
     static let historyRetention = "history-retention"
     static let historyGCInterval = "history-gc-interval"
     static let jobMetricsLimit = "job-metrics-limit"
+    static let apiRateLimit = "api-rate-limit"
+    static let apiMaxBodyBytes = "api-max-body-bytes"
     static let apiTokensFile = "api-tokens-file"
     static let logLevel = "log-level"
     static let logFormat = "log-format"

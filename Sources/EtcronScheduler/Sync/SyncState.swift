@@ -197,6 +197,8 @@ struct SyncState {
             guard runs[runID] == nil else { continue }
             var run = newRun(scheduled: trigger.request.requestedAtUnixMs / 1000, manual: true, runID: runID)
             run.note = trigger.request.note
+            run.requestedBy = trigger.request.requestedBy
+            run.requestedAtUnixMs = trigger.request.requestedAtUnixMs
             result.newRuns.append(run)
             runs[runID] = run
         }
