@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
     ],
     targets: [
         // The gRPC C core from Debian's libgrpc-dev. Libraries are named in the module
@@ -131,10 +132,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The types of the `/v1` API's contract (Sources/EtcronAPI/openapi.yaml), generated
-        // by scripts/generate-openapi.sh (committed), shared by the server and the client.
+        // by scripts/generate-openapi.sh (committed), and their mapping to the core's
+        // records (Mapping/), shared by the server and the CLI's client.
         .target(
             name: "EtcronAPIModel",
-            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            dependencies: [
+                "EtcronCore", "EtcronProto", "CronSchedule",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
             exclude: ["openapi-generator-config.yaml"],
             swiftSettings: swiftSettings
         ),
@@ -159,12 +164,25 @@ let package = Package(
             resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        // The client of the `/v1` API, generated from its contract (committed), over
+        // Foundation's URLSession, with bearer-token authentication.
+        .target(
+            name: "EtcronAPIClient",
+            dependencies: [
+                "EtcronAPIModel",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            ],
+            exclude: ["openapi-generator-config.yaml"],
+            swiftSettings: swiftSettings
+        ),
         // The client verbs of `etcron` (apply, get, why, ...): the core and the settings
         // loader, never the leader, the executor or the test harness.
         .target(
             name: "EtcronCLI",
             dependencies: [
-                "EtcronCore", "EtcronReplica", "EtcdClient", "EtcronProto", "CronSchedule",
+                "EtcronCore", "EtcronReplica", "EtcdClient", "EtcronProto", "CronSchedule", "EtcronAPIClient", "EtcronAPIModel",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
@@ -264,6 +282,7 @@ let package = Package(
             dependencies: [
                 "EtcronCLI", "EtcronCore", "CronSchedule", "EtcronTestKit", "EtcronProto", "EtcdClient", "EtcdTestHarness",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -48,7 +48,7 @@ public struct ApplyCommand: AsyncParsableCommand {
         for spec in specs {
             for warning in JobValidation.warnings(for: spec) { printError("warning: \(spec.tenant)/\(spec.name): \(warning)") }
         }
-        let results = try await withJobStore(connection, command: "apply") { store throws(JobStoreError) in
+        let results = try await withJobService(connection, command: "apply") { store throws(JobStoreError) in
             do throws(JobStoreError) {
                 return try await store.apply(specs)
             } catch {

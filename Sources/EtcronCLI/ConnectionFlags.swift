@@ -9,6 +9,12 @@ public struct ConnectionFlags: ParsableArguments {
     /// No flags given.
     public init() {}
 
+    @Option(name: .customLong("server"), help: "A replica's URL (http://host:8080): speak its /v1 API with --token instead of etcd (ETCRON_SERVER; default from `etcron login`).")
+    var server: String?
+
+    @Option(name: .customLong("token"), help: "The /v1 API token (ETCRON_TOKEN; default from `etcron login`). Prefer the variable: flags show in ps.")
+    var token: String?
+
     @Option(name: .customLong("config"), help: "YAML file with settings (lowest precedence after defaults).")
     var config: String?
 

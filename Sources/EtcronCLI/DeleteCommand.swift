@@ -22,7 +22,7 @@ public struct DeleteCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let id = try jobID(job)
-        let deleted = try await withJobStore(connection, command: "delete") { store throws(JobStoreError) in
+        let deleted = try await withJobService(connection, command: "delete") { store throws(JobStoreError) in
             try await store.delete(tenant: id.tenant, name: id.name)
         }
         guard deleted else {

@@ -27,7 +27,7 @@ public struct DescribeCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let id = try jobID(job)
-        let description = try await withJobStore(connection, command: "describe") { store throws(JobStoreError) in
+        let description = try await withJobService(connection, command: "describe") { store throws(JobStoreError) in
             try await store.describe(tenant: id.tenant, name: id.name, limit: 10)
         }
         for record in description.corrupt {
@@ -52,7 +52,7 @@ public struct DescribeCommand: AsyncParsableCommand {
             "Next scheduled:    \(spec.suspend ? "- (suspended)" : next?.rfc3339 ?? "-")",
             "Concurrency:       \((JobManifest(spec).concurrencyPolicy ?? .allow).rawValue)",
             "Starting deadline: \(spec.startingDeadlineSeconds > 0 ? "\(spec.startingDeadlineSeconds)s" : "none")",
-            "Suspended:         \(spec.suspend)",
+            "Suspended:         \(suspendLine(spec))",
             "Target:            \(targetSummary(spec.target))",
             "Retry:             \(retryLine(spec))",
             "Attempt timeout:   \(spec.attemptTimeoutSeconds > 0 ? "\(spec.attemptTimeoutSeconds)s" : "none")",
@@ -62,7 +62,9 @@ public struct DescribeCommand: AsyncParsableCommand {
         if !spec.labels.isEmpty {
             lines.append("Labels:            " + spec.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
         }
-        lines.append("Created:           \(view.createdAt?.rfc3339 ?? "-") (spec revision \(view.specRevision))")
+        lines.append("Created:           \(view.createdAt?.rfc3339 ?? "-")\(by(spec.createdBy))")
+        let updated = Date(unixMilliseconds: spec.updatedAtUnixMs)
+        lines.append("Updated:           \(updated?.rfc3339 ?? view.createdAt?.rfc3339 ?? "-")\(by(spec.updatedBy)) (spec revision \(view.specRevision))")
         lines.append("Status:            \(view.status.map(statusLine) ?? "no decision yet")")
         lines.append("Pending triggers:  \(view.pendingTriggers)")
         lines.append("")
@@ -84,6 +86,20 @@ public struct DescribeCommand: AsyncParsableCommand {
         case .failure(let error):
             return "\(spec.schedule) in \(zone) — INVALID: \(error.problems.map(\.description).joined(separator: "; "))"
         }
+    }
+
+    /// ` by NAME` for a write made with an API token; ` (straight in etcd)` otherwise.
+    private func by(_ author: String) -> String {
+        author.isEmpty ? " (straight in etcd)" : " by \(author)"
+    }
+
+    /// `true since T by NAME: note`, or `false` with the last resume.
+    private func suspendLine(_ spec: Etcron_V1_JobSpec) -> String {
+        guard spec.hasLastSuspendChange else { return String(spec.suspend) }
+        let change = spec.lastSuspendChange
+        let at = Date(unixMilliseconds: change.atUnixMs)?.rfc3339 ?? "-"
+        let note = change.note.isEmpty ? "" : ": \(change.note)"
+        return "\(spec.suspend) (\(change.suspended ? "suspended" : "resumed") \(at)\(by(change.by))\(note))"
     }
 
     private func retryLine(_ spec: Etcron_V1_JobSpec) -> String {

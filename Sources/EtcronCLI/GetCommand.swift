@@ -37,7 +37,7 @@ public struct GetCommand: AsyncParsableCommand {
     public func run() async throws {
         if let selector, selector.contains("/") {
             let id = try jobID(selector, argument: "TENANT[/NAME]")
-            let job = try await withJobStore(connection, command: "get") { store throws(JobStoreError) in
+            let job = try await withJobService(connection, command: "get") { store throws(JobStoreError) in
                 try await store.get(tenant: id.tenant, name: id.name)
             }
             guard let job else {
@@ -51,7 +51,7 @@ public struct GetCommand: AsyncParsableCommand {
             }
             return
         }
-        let list = try await withJobStore(connection, command: "get") { store throws(JobStoreError) in
+        let list = try await withJobService(connection, command: "get") { store throws(JobStoreError) in
             try await store.list(tenant: selector)
         }
         for record in list.corrupt {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EtcdClient
+import EtcronAPIClient
 import EtcronCore
 import EtcronReplica
 import Foundation
@@ -16,21 +17,33 @@ func jobID(_ text: String, argument: String = "TENANT/NAME") throws -> JobID {
     return id
 }
 
-/// Connects with the command's flags, runs `body` with a job store and closes the client.
-/// Store errors become the command's exit status: refused input exits 2 (through
-/// ``UsageFailure``), anything else prints `etcron COMMAND: message` and exits 1.
-func withJobStore<Result>(
-    _ connection: ConnectionFlags, command: String, _ body: (JobStore) async throws(JobStoreError) -> Result
+/// Connects with the command's flags (the `/v1` API of `--server`, or etcd; see
+/// `ClientSettings.target`), runs `body` with the service and closes it. Failures become
+/// the command's exit status: refused input exits 2 (through ``UsageFailure``), anything
+/// else prints `etcron COMMAND: message` (the API's message, naming the field) and exits 1.
+func withJobService<Result>(
+    _ connection: ConnectionFlags, command: String, _ body: (any JobService) async throws(JobStoreError) -> Result
 ) async throws -> Result {
-    let configuration = try loadConfiguration(connection.given)
-    let client = try makeClient(configuration)
-    let store = JobStore(client: client, keys: JobKeys(ReplicaKeys(prefix: configuration.keyPrefix)))
+    let service: any JobService
+    switch try ClientSettings.target(connection) {
+    case .api(let server, let token):
+        do {
+            service = APIJobService(connection: try APIConnection(server: server, token: token))
+        } catch {
+            throw UsageFailure(message: error.description)
+        }
+    case .etcd:
+        let configuration = try loadConfiguration(connection.given)
+        let client = try makeClient(configuration)
+        let keys = ReplicaKeys(prefix: configuration.keyPrefix)
+        service = EtcdJobService(store: JobStore(client: client, keys: JobKeys(keys)), client: client, keys: keys)
+    }
     do throws(JobStoreError) {
-        let result = try await body(store)
-        await client.close()
+        let result = try await body(service)
+        await service.close()
         return result
     } catch {
-        await client.close()
+        await service.close()
         throw jobCommandFailure(error, command: command)
     }
 }

@@ -21,7 +21,7 @@ public struct QuotaDeleteCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let scope = try target.scope()
-        let deleted = try await withJobStore(connection, command: "quota delete") { store throws(JobStoreError) in
+        let deleted = try await withJobService(connection, command: "quota delete") { store throws(JobStoreError) in
             try await store.deleteQuota(scope)
         }
         guard deleted else {

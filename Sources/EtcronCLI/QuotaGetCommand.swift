@@ -28,7 +28,7 @@ public struct QuotaGetCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let list = try await withJobStore(connection, command: "quota get") { store throws(JobStoreError) in
+        let list = try await withJobService(connection, command: "quota get") { store throws(JobStoreError) in
             try await store.quotas()
         }
         for record in list.corrupt {

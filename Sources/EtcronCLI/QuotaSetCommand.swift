@@ -50,7 +50,7 @@ public struct QuotaSetCommand: AsyncParsableCommand {
         let scope = try target.scope()
         let maxJobs = try maxJobs.map { try Self.limit($0).get() }
         let maxRunningRuns = try maxRunningRuns.map { try Self.limit($0).get() }
-        let result = try await withJobStore(connection, command: "quota set") { store throws(JobStoreError) in
+        let result = try await withJobService(connection, command: "quota set") { store throws(JobStoreError) in
             try await store.setQuota(scope, maxJobs: maxJobs, maxRunningRuns: maxRunningRuns, note: note)
         }
         let quota = result.stored.quota

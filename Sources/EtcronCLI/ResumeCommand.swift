@@ -15,11 +15,17 @@ public struct ResumeCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The job.", valueName: "tenant/name"))
     var job: String
 
+    @Option(help: "Why; recorded with the change (shown by describe).")
+    var note: String = ""
+
     public func validate() throws {
         _ = try jobID(job)
+        guard note.count <= JobStore.maximumNoteLength else {
+            throw ValidationError("--note: is \(note.count) characters long; at most \(JobStore.maximumNoteLength) are allowed")
+        }
     }
 
     public func run() async throws {
-        try await setSuspended(job, false, connection)
+        try await setSuspended(job, false, note: note, connection)
     }
 }

@@ -29,7 +29,7 @@ public struct RunsCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let id = try jobID(job)
-        let runs = try await withJobStore(connection, command: "runs") { store throws(JobStoreError) in
+        let runs = try await withJobService(connection, command: "runs") { store throws(JobStoreError) in
             try await store.runs(tenant: id.tenant, name: id.name, limit: limit)
         }
         for record in runs.corrupt {

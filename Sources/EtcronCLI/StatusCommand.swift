@@ -19,18 +19,9 @@ public struct StatusCommand: AsyncParsableCommand {
     var output: OutputFormat = .table
 
     public func run() async throws {
-        let configuration = try loadConfiguration(connection.given)
-        let client = try makeClient(configuration)
-        defer { Task { await client.close() } }
-        let status: ClusterStatus
-        do {
-            status = try await ClusterStatus.read(client: client, keys: ReplicaKeys(prefix: configuration.keyPrefix))
-        } catch {
-            await client.close()
-            printError("etcron status: \(error)")
-            throw ExitCode(1)
+        let status = try await withJobService(connection, command: "status") { service throws(JobStoreError) in
+            try await service.clusterStatus()
         }
-        await client.close()
         if let encoded = try output.encode(status) {
             print(encoded)
             return

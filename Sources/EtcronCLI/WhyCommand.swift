@@ -56,7 +56,7 @@ public struct WhyCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let id = JobID(parsing: job)!
-        let (stored, decisions, runs) = try await withJobStore(connection, command: "why") { store throws(JobStoreError) in
+        let (stored, decisions, runs) = try await withJobService(connection, command: "why") { store throws(JobStoreError) in
             guard let stored = try await store.get(tenant: id.tenant, name: id.name) else {
                 throw JobStoreError(.notFound, "job \(id) does not exist")
             }

@@ -57,6 +57,7 @@ struct DevCommand: AsyncParsableCommand {
             say("""
                 etcron dev: API tokens (file \(tokens.file)): admin \(tokens.admin), tenant demo (editor) \(tokens.demo)
                 etcron dev: try `curl -H 'Authorization: Bearer \(tokens.admin)' http://127.0.0.1:\(firstPort ?? 0)/v1/cluster`
+                etcron dev: or, as tenant demo: `ETCRON_SERVER=http://127.0.0.1:\(firstPort ?? 0) ETCRON_TOKEN=\(tokens.demo) \(executable) trigger demo/hello --wait`
                 etcron dev: try `\(executable) status --etcd-endpoints \(endpoints)`, or kill the leader \
                 (kill -TERM or -KILL its pid) and watch another take over. Ctrl-C stops everything.
                 """)

@@ -23,6 +23,8 @@ struct Etcron: AsyncParsableCommand {
             TriggerCommand.self,
             RunsCommand.self,
             QuotaCommand.self,
+            LoginCommand.self,
+            CompletionCommand.self,
         ]
     )
 

@@ -41,7 +41,7 @@ struct JobCommandTests {
             #expect(list.stdout.contains("exec /bin/true --all"))
 
             let trigger = try await JobCLI.run(["trigger", "payments/settle", "--note", "by hand"] + etcd)
-            #expect(trigger.status == 0 && trigger.stdout.hasPrefix("payments/settle triggered (trigger "), "\(trigger.stderr)")
+            #expect(trigger.status == 0 && trigger.stdout.hasPrefix("payments/settle triggered (run m-"), "\(trigger.stderr)")
             #expect(try await JobCLI.run(["suspend", "payments/settle"] + etcd).stdout == "payments/settle suspended\n")
             // get -o yaml|json prints manifests that apply back unchanged (integers, booleans and all).
             let yaml = try await JobCLI.run(["get", "payments/settle", "-o", "yaml"] + etcd)
@@ -106,13 +106,15 @@ enum JobCLI {
         var stderr: String
     }
 
-    /// Runs `etcron arguments` with `stdin` as its input; 20 s limit.
-    static func run(_ arguments: [String], stdin: String = "") async throws -> Output {
+    /// Runs `etcron arguments` with `stdin` as its input and `environment` added to the
+    /// test's; 20 s limit.
+    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) async throws -> Output {
         let binary = try EtcronExecutable.locate()
         return try await Task.detached {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             let input = Pipe()
             let out = Pipe()
             let err = Pipe()

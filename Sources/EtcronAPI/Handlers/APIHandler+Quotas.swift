@@ -97,3 +97,13 @@ extension APIHandler {
             updatedAt: Instants.date(milliseconds: stored.quota.updatedAtUnixMs), resourceVersion: Instants.revision(stored.modRevision))
     }
 }
+
+extension APIHandler {
+    func listQuotas(_ input: Operations.listQuotas.Input) async throws -> Operations.listQuotas.Output {
+        _ = try admin()
+        let list = try await store.quotas()
+        return .ok(.init(body: .json(.init(
+            items: list.quotas.map { Self.quota($0, source: $0.scope.tenant == nil ? ._default : .tenant) },
+            skippedRecords: Self.skipped(list.corrupt)))))
+    }
+}

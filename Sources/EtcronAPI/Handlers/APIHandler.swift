@@ -29,7 +29,7 @@ struct APIHandler: APIProtocol {
     func caller(writingJobsOf tenant: String) throws -> APIToken {
         let token = try caller(seeing: tenant)
         guard token.writesJobs(of: tenant) else {
-            throw APIError.forbidden("token \"\(token.name)\" is a \(token.role.rawValue); it may not change jobs of tenant \(tenant)")
+            throw APIError.forbidden("token \"\(token.name)\" is a viewer; it may not change jobs of tenant \(tenant)")
         }
         return token
     }
@@ -38,7 +38,7 @@ struct APIHandler: APIProtocol {
     func admin() throws -> APIToken {
         let token = try APICaller.current()
         guard token.role == .admin else {
-            throw APIError.forbidden("token \"\(token.name)\" is a \(token.role.rawValue); only admin tokens may do this")
+            throw APIError.forbidden("token \"\(token.name)\" is \(token.role == .editor ? "an editor" : "a viewer"); only admin tokens may do this")
         }
         return token
     }

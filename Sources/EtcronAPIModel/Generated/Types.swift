@@ -143,6 +143,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /v1/tenants/{tenant}/quota`.
     /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/quota/delete(deleteTenantQuota)`.
     func deleteTenantQuota(_ input: Operations.deleteTenantQuota.Input) async throws -> Operations.deleteTenantQuota.Output
+    /// List the quota records.
+    ///
+    /// Every stored quota record, the default first (`source: default`), then the tenants' own records by tenant (`source: tenant`), read at one revision. Records that cannot be decoded are left out and listed in `skippedRecords`. Admin only.
+    ///
+    /// - Remark: HTTP `GET /v1/quotas`.
+    /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)`.
+    func listQuotas(_ input: Operations.listQuotas.Input) async throws -> Operations.listQuotas.Output
     /// Read the default quota.
     ///
     /// The default record (`source: default`), or `source: none` with all limits 0 (unlimited) when there is none.
@@ -458,6 +465,15 @@ extension APIProtocol {
             path: path,
             headers: headers
         ))
+    }
+    /// List the quota records.
+    ///
+    /// Every stored quota record, the default first (`source: default`), then the tenants' own records by tenant (`source: tenant`), read at one revision. Records that cannot be decoded are left out and listed in `skippedRecords`. Admin only.
+    ///
+    /// - Remark: HTTP `GET /v1/quotas`.
+    /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)`.
+    public func listQuotas(headers: Operations.listQuotas.Input.Headers = .init()) async throws -> Operations.listQuotas.Output {
+        try await listQuotas(Operations.listQuotas.Input(headers: headers))
     }
     /// Read the default quota.
     ///
@@ -4211,6 +4227,50 @@ extension Components {
                     "maxRunningRuns",
                     "note",
                     "resourceVersion"
+                ])
+            }
+        }
+        /// The stored quota records, the default first, then tenants by name.
+        ///
+        /// - Remark: Generated from `#/components/schemas/QuotaList`.
+        public struct QuotaList: Codable, Hashable, Sendable {
+            /// The records.
+            ///
+            /// - Remark: Generated from `#/components/schemas/QuotaList/items`.
+            public var items: [Components.Schemas.Quota]
+            /// Quota records that could not be decoded; absent when none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/QuotaList/skippedRecords`.
+            public var skippedRecords: [Components.Schemas.SkippedRecord]?
+            /// Creates a new `QuotaList`.
+            ///
+            /// - Parameters:
+            ///   - items: The records.
+            ///   - skippedRecords: Quota records that could not be decoded; absent when none.
+            public init(
+                items: [Components.Schemas.Quota],
+                skippedRecords: [Components.Schemas.SkippedRecord]? = nil
+            ) {
+                self.items = items
+                self.skippedRecords = skippedRecords
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case skippedRecords
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.Quota].self,
+                    forKey: .items
+                )
+                self.skippedRecords = try container.decodeIfPresent(
+                    [Components.Schemas.SkippedRecord].self,
+                    forKey: .skippedRecords
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "skippedRecords"
                 ])
             }
         }
@@ -11011,6 +11071,256 @@ public enum Operations {
             /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
             ///
             /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/quota/delete(deleteTenantQuota)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// List the quota records.
+    ///
+    /// Every stored quota record, the default first (`source: default`), then the tenants' own records by tenant (`source: tenant`), read at one revision. Records that cannot be decoded are left out and listed in `skippedRecords`. Admin only.
+    ///
+    /// - Remark: HTTP `GET /v1/quotas`.
+    /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)`.
+    public enum listQuotas {
+        public static let id: Swift.String = "listQuotas"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/quotas/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.listQuotas.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.listQuotas.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.listQuotas.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.listQuotas.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/quotas/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/quotas/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.QuotaList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.QuotaList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.listQuotas.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.listQuotas.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The records.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.listQuotas.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.listQuotas.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this (`forbidden`: a viewer that writes, a non-admin on quotas or target policies, an admin scoped to some tenants only on quotas or target policies), or the tenant's target policy refuses the job's target (`targetNotAllowed`, with `field` naming it, e.g. `target.exec`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/quotas/get(listQuotas)/responses/503`.
             ///
             /// HTTP response code: `503 serviceUnavailable`.
             case serviceUnavailable(Components.Responses.ServiceUnavailable)

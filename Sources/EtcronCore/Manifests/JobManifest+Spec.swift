@@ -41,6 +41,10 @@ extension JobManifest {
         return spec
     }
 
+    /// The stored form without checks: for a manifest that was checked where it was
+    /// stored (a job read back through the API).
+    public var uncheckedSpec: Etcron_V1_JobSpec { converted().spec }
+
     /// The stored form without checks, and the problems only a manifest can have (a target
     /// naming both exec and http; the spec keeps exec).
     func converted() -> (spec: Etcron_V1_JobSpec, problems: [JobValidationProblem]) {

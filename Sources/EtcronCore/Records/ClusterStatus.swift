@@ -18,6 +18,15 @@ public struct ClusterStatus: Sendable, Codable, Hashable {
         public var termStartedAt: Date?
         /// Its last heartbeat record's time.
         public var lastHeartbeatAt: Date?
+
+        /// A leader.
+        public init(replicaID: String, address: String, fencingToken: Int64, termStartedAt: Date?, lastHeartbeatAt: Date?) {
+            self.replicaID = replicaID
+            self.address = address
+            self.fencingToken = fencingToken
+            self.termStartedAt = termStartedAt
+            self.lastHeartbeatAt = lastHeartbeatAt
+        }
     }
 
     /// One live replica.
@@ -36,6 +45,17 @@ public struct ClusterStatus: Sendable, Codable, Hashable {
         public var lastHeartbeatAt: Date
         /// Its session lease.
         public var leaseID: Int64
+
+        /// A member.
+        public init(replicaID: String, role: String, version: String, address: String, startedAt: Date, lastHeartbeatAt: Date, leaseID: Int64) {
+            self.replicaID = replicaID
+            self.role = role
+            self.version = version
+            self.address = address
+            self.startedAt = startedAt
+            self.lastHeartbeatAt = lastHeartbeatAt
+            self.leaseID = leaseID
+        }
     }
 
     /// The leader, if one is elected.
@@ -44,6 +64,13 @@ public struct ClusterStatus: Sendable, Codable, Hashable {
     public var members: [Member]
     /// The etcd revision this was read at.
     public var revision: Int64
+
+    /// A status.
+    public init(leader: Leader?, members: [Member], revision: Int64) {
+        self.leader = leader
+        self.members = members
+        self.revision = revision
+    }
 
     /// Reads the status at one revision.
     public static func read(client: any EtcdKV, keys: ReplicaKeys) async throws -> ClusterStatus {

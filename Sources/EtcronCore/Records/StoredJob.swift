@@ -102,6 +102,20 @@ public struct JobDescription: Sendable, Hashable {
     public var corrupt: [CorruptRecord]
     /// The revision everything was read at.
     public var revision: Int64
+
+    /// A description.
+    public init(
+        job: StoredJob, status: Etcron_V1_JobStatus?, pendingTriggers: Int, decisions: [JobRecord<Etcron_V1_Decision>],
+        runs: [JobRecord<Etcron_V1_Run>], corrupt: [CorruptRecord], revision: Int64
+    ) {
+        self.job = job
+        self.status = status
+        self.pendingTriggers = pendingTriggers
+        self.decisions = decisions
+        self.runs = runs
+        self.corrupt = corrupt
+        self.revision = revision
+    }
 }
 
 /// What an apply did to one job.

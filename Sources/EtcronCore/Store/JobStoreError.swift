@@ -6,7 +6,7 @@ public struct JobStoreError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; compare with the static members.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable, Hashable {
-            case invalid, invalidArgument, notFound, alreadyExists, staleRevision, quotaExceeded, conflict, corruptRecord, etcd
+            case invalid, invalidArgument, notFound, alreadyExists, staleRevision, quotaExceeded, conflict, corruptRecord, etcd, refused
         }
 
         private let value: Value
@@ -31,6 +31,9 @@ public struct JobStoreError: Error, Sendable, CustomStringConvertible {
         public static let corruptRecord = Code(.corruptRecord)
         /// etcd failed or could not be reached; see ``JobStoreError/cause``.
         public static let etcd = Code(.etcd)
+        /// The API server the store was reached through refused the request (no valid
+        /// token, a role that may not do this, the rate limit) or could not be reached.
+        public static let refused = Code(.refused)
 
         /// A short stable name, e.g. `quotaExceeded`.
         public var description: String { value.rawValue }

@@ -1,5 +1,4 @@
 import CronSchedule
-import EtcronAPIModel
 import EtcronCore
 import EtcronProto
 import Foundation
@@ -7,7 +6,7 @@ import Foundation
 extension Components.Schemas.Job {
     /// A stored job as the contract describes it; with `description`, its status too (an
     /// answer about one job), without (a list item), none.
-    init(_ job: StoredJob, description: JobDescription? = nil, now: Date = Date()) {
+    public init(_ job: StoredJob, description: JobDescription? = nil, now: Date = Date()) {
         let spec = job.spec
         let manifest = JobManifest(spec)
         let createdAt = Instants.date(milliseconds: spec.createdAtUnixMs) ?? Date(timeIntervalSince1970: 0)
@@ -36,7 +35,7 @@ extension Components.Schemas.Job {
 }
 
 extension Components.Schemas.SuspendChange {
-    init(_ change: Etcron_V1_SuspendChange) {
+    public init(_ change: Etcron_V1_SuspendChange) {
         self.init(
             action: change.suspended ? .suspend : .resume, at: Date(timeIntervalSince1970: Double(change.atUnixMs) / 1000),
             by: change.by.isEmpty ? nil : change.by, note: change.note.isEmpty ? nil : change.note)
@@ -44,7 +43,7 @@ extension Components.Schemas.SuspendChange {
 }
 
 extension Components.Schemas.JobStatus {
-    init(_ description: JobDescription, now: Date) {
+    public init(_ description: JobDescription, now: Date) {
         let status = description.status ?? Etcron_V1_JobStatus()
         let spec = description.job.spec
         var next: Date?

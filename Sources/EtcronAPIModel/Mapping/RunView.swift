@@ -1,4 +1,3 @@
-import EtcronAPIModel
 import EtcronCore
 import EtcronProto
 import Foundation
@@ -6,7 +5,7 @@ import Foundation
 extension Components.Schemas.Run {
     /// A stored run as the contract describes it; the output tail only with `withOutput`
     /// (one run's answer, not a list).
-    init(_ run: Etcron_V1_Run, withOutput: Bool = false) {
+    public init(_ run: Etcron_V1_Run, withOutput: Bool = false) {
         let scheduled = run.manual ? nil : Instants.date(seconds: run.scheduledUnix)
         let started = Instants.date(milliseconds: run.startedAtUnixMs)
         let finished = Instants.date(milliseconds: run.finishedAtUnixMs)
@@ -45,7 +44,7 @@ extension Components.Schemas.Run {
 }
 
 extension Components.Schemas.RunState {
-    init(_ state: Etcron_V1_RunState) {
+    public init(_ state: Etcron_V1_RunState) {
         switch state {
         case .pending: self = .pending
         case .running: self = .running
@@ -62,7 +61,7 @@ extension Components.Schemas.RunState {
 extension Components.Schemas.Decision {
     /// A decision record as the contract describes it, with the state of the run it
     /// created when that run is still kept.
-    init(_ decision: Etcron_V1_Decision, run: Etcron_V1_Run?) {
+    public init(_ decision: Etcron_V1_Decision, run: Etcron_V1_Run?) {
         let kind: Components.Schemas.DecisionKind =
             switch decision.kind {
             case .invoke: .invoke
@@ -84,7 +83,7 @@ extension Components.Schemas.Decision {
 }
 
 extension Components.Schemas.SkipReason {
-    init(_ reason: Etcron_V1_SkipReason) {
+    public init(_ reason: Etcron_V1_SkipReason) {
         switch reason {
         case .concurrencyPolicy: self = .concurrencyPolicy
         case .missedDeadline: self = .missedDeadline

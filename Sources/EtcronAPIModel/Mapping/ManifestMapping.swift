@@ -1,4 +1,3 @@
-import EtcronAPIModel
 import EtcronCore
 
 // The job manifest of the contract (generated from openapi.yaml) and etcron's own
@@ -8,7 +7,7 @@ import EtcronCore
 extension JobManifest {
     /// The manifest of a request body (its server-set fields, `resourceVersion`,
     /// `metadata` and `status`, are not part of a manifest).
-    init(_ body: Components.Schemas.JobManifest) {
+    public init(_ body: Components.Schemas.JobManifest) {
         self.init()
         tenant = body.tenant
         name = body.name
@@ -28,7 +27,7 @@ extension JobManifest {
 }
 
 extension JobManifest.Target {
-    init(_ body: Components.Schemas.Target) {
+    public init(_ body: Components.Schemas.Target) {
         self.init(
             exec: body.exec.map {
                 JobManifest.Exec(command: $0.command, args: $0.args, env: $0.env?.additionalProperties, workingDirectory: $0.workingDirectory)
@@ -40,7 +39,7 @@ extension JobManifest.Target {
 }
 
 extension Components.Schemas.Target {
-    init(_ target: JobManifest.Target) {
+    public init(_ target: JobManifest.Target) {
         self.init(
             exec: target.exec.map {
                 .init(command: $0.command, args: $0.args, env: $0.env.map { .init(additionalProperties: $0) }, workingDirectory: $0.workingDirectory)
@@ -55,7 +54,7 @@ extension Components.Schemas.Target {
 
 extension Components.Schemas.JobManifest {
     /// The body of a stored job's manifest, e.g. to apply a merge patch to.
-    init(_ manifest: JobManifest) {
+    public init(_ manifest: JobManifest) {
         self.init(
             tenant: manifest.tenant, name: manifest.name, schedule: manifest.schedule, timeZone: manifest.timeZone,
             concurrencyPolicy: manifest.concurrencyPolicy.flatMap { .init(rawValue: $0.rawValue) },

@@ -1,0 +1,27 @@
+import EtcronCore
+import EtcronProto
+
+/// What the client verbs do with jobs, whichever way they reach them: straight in etcd
+/// (`EtcdJobService`, for administrators holding etcd credentials) or through a replica's
+/// `/v1` API (`APIJobService`, for teams holding an API token). Both answer with the
+/// core's records and fail with `JobStoreError`, so every verb renders the same output
+/// either way.
+protocol JobService: Sendable {
+    func apply(_ specs: [Etcron_V1_JobSpec]) async throws(JobStoreError) -> [JobApplyResult]
+    func get(tenant: String, name: String) async throws(JobStoreError) -> StoredJob?
+    func list(tenant: String?) async throws(JobStoreError) -> JobList
+    func delete(tenant: String, name: String) async throws(JobStoreError) -> Bool
+    func describe(tenant: String, name: String, limit: Int) async throws(JobStoreError) -> JobDescription
+    func setSuspended(tenant: String, name: String, _ suspended: Bool, note: String) async throws(JobStoreError) -> JobApplyResult
+    /// Asks for a manual run; returns its run ID.
+    func trigger(tenant: String, name: String, note: String) async throws(JobStoreError) -> String
+    func runs(tenant: String, name: String, limit: Int) async throws(JobStoreError) -> JobRecords<Etcron_V1_Run>
+    func runs(tenant: String, name: String, ids: [String]) async throws(JobStoreError) -> [String: Etcron_V1_Run]
+    func decisions(tenant: String, name: String, limit: Int) async throws(JobStoreError) -> JobRecords<Etcron_V1_Decision>
+    func quotas() async throws(JobStoreError) -> QuotaList
+    func setQuota(_ scope: QuotaScope, maxJobs: Int64?, maxRunningRuns: Int64?, note: String?) async throws(JobStoreError) -> QuotaSetResult
+    func deleteQuota(_ scope: QuotaScope) async throws(JobStoreError) -> Bool
+    func clusterStatus() async throws(JobStoreError) -> ClusterStatus
+    /// Releases the connection.
+    func close() async
+}
