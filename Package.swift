@@ -223,6 +223,7 @@ let package = Package(
                 "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronProto", "EtcronCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,6 +12,7 @@ struct Bench: AsyncParsableCommand {
             EtcdBenchmark.self,
             FailoverBenchmark.self,
             SchedulerBenchmark.self,
+            APIBenchmark.self,
         ]
     )
 }

@@ -86,7 +86,7 @@ extension APIHandler {
     private func describe(tenant: String, name: String) async throws -> JobDescription {
         let result: Result<JobDescription, JobStoreError>
         do {
-            result = .success(try await store.describe(tenant: tenant, name: name, limit: 1))
+            result = .success(try await store.describe(tenant: tenant, name: name, limit: 1, history: false))
         } catch {
             result = .failure(error)
         }

@@ -120,18 +120,25 @@ extension JobStore {
     /// Txn (one revision).
     /// - Throws: ``JobStoreError/Code/notFound`` when there is no such job, and
     ///   ``JobStoreError/Code/corruptRecord`` when its spec cannot be read.
-    public func describe(tenant: String, name: String, limit: Int = 10) async throws(JobStoreError) -> JobDescription {
+    ///
+    /// Without `history`, the decisions and runs are not read (they come back empty): the
+    /// job and its status only, in a smaller Txn (the API's answer about one job).
+    public func describe(tenant: String, name: String, limit: Int = 10, history: Bool = true) async throws(JobStoreError) -> JobDescription {
         let id = try Self.checked(tenant: tenant, name: name)
         let record = JobRecordKeys(keys, id)
         var countOnly = RangeOptions()
         countOnly.countOnly = true
+        var none = RangeOptions()
+        none.countOnly = true
+        none.limit = 1
         let txn = Txn(success: [
             .get(.key(record.spec)),
             .get(.key(record.status)),
             .get(.prefix(record.triggers), countOnly),
-            .get(.prefix(record.decisions), try Self.historyOptions(limit: limit, sortTarget: .key)),
-            .get(.prefix(record.runs), try Self.historyOptions(limit: limit, sortTarget: .createRevision)),
-            // The newest scheduled runs: they hold the newest invokes' decisions.
+            history ? .get(.prefix(record.decisions), try Self.historyOptions(limit: limit, sortTarget: .key)) : .get(.key(record.spec), none),
+            history ? .get(.prefix(record.runs), try Self.historyOptions(limit: limit, sortTarget: .createRevision)) : .get(.key(record.spec), none),
+            // The newest scheduled runs: they hold the newest invokes' decisions, and
+            // bring the status up to date.
             .get(.prefix(scheduledRuns(tenant, name)), try Self.historyOptions(limit: limit, sortTarget: .key)),
         ])
         let result: TxnResult
@@ -160,7 +167,7 @@ extension JobStore {
         let log = records(Etcron_V1_Decision.self, ranges[3]?.kvs ?? [], record: "decision")
         let runs = records(Etcron_V1_Run.self, ranges[4]?.kvs ?? [], record: "run")
         let scheduled = records(Etcron_V1_Run.self, ranges[5]?.kvs ?? [], record: "run")
-        let decisions = DecisionPlacement.merge(log: log.records, runs: scheduled.records).prefix(limit)
+        let decisions = history ? DecisionPlacement.merge(log: log.records, runs: scheduled.records).prefix(limit) : []
         // The stored status lags the runs that hold invokes: show it as a leader reads it.
         let reconciled = (status ?? Etcron_V1_JobStatus()).reconciled(with: scheduled.values)
         let corruptRuns = Dictionary((runs.corrupt + scheduled.corrupt).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
