@@ -1,4 +1,4 @@
-// etcron-exec-guard --parent-pid PID -- PATH ARGV0 [ARGS...]
+// etcron-exec-guard --parent-pid PID [--run-as UID:GID] -- PATH ARGV0 [ARGS...]
 //
 // Keeps an exec target from outliving its executor (see `ExecGuard` in EtcronScheduler).
 // An executor starts each target through this small program, as the leader of the run's
@@ -12,6 +12,10 @@
 //   waiting while the target shuts down; the executor's SIGKILL after its grace ends both.
 // - It ends the way the target ended (exit status or signal), so the executor sees what
 //   it would have seen without it.
+//
+// - With --run-as, it drops to that user and group (no supplementary groups) before it
+//   starts the target, and refuses to start it if it cannot: the operator setting
+//   `exec-user`, so a tenant's command cannot read the replica's credentials.
 //
 // It imports only Glibc, so it starts in about a millisecond.
 import SpawnSupport
@@ -28,15 +32,30 @@ func fail(_ message: String) -> Never {
     exit(127)
 }
 
-let arguments = CommandLine.arguments
+var arguments = CommandLine.arguments
+var runAs: (uid: uid_t, gid: gid_t)?
+if arguments.count >= 5, arguments[3] == "--run-as" {
+    let parts = arguments[4].split(separator: ":")
+    guard parts.count == 2, let uid = UInt32(parts[0]), let gid = UInt32(parts[1]) else { fail("--run-as must be UID:GID, not \(arguments[4])") }
+    runAs = (uid, gid)
+    arguments.removeSubrange(3...4)
+}
 guard arguments.count >= 6, arguments[1] == "--parent-pid", let parent = Int32(arguments[2]), parent > 1, arguments[3] == "--",
     arguments[4].hasPrefix("/")
 else {
-    fail("usage: etcron-exec-guard --parent-pid PID -- /ABSOLUTE/PATH ARGV0 [ARGS...] (started by etcron's executor)")
+    fail("usage: etcron-exec-guard --parent-pid PID [--run-as UID:GID] -- /ABSOLUTE/PATH ARGV0 [ARGS...] (started by etcron's executor)")
 }
 executorPID = parent
 let path = arguments[4]
 let argv = Array(arguments[5...])
+
+// Before the parent-death signal is armed: changing credentials clears it.
+if let runAs {
+    // Groups first: after setuid the guard could no longer change them.
+    guard setgroups(0, nil) == 0, setgid(runAs.gid) == 0, setuid(runAs.uid) == 0, getuid() == runAs.uid, geteuid() == runAs.uid else {
+        fail("cannot run as \(runAs.uid):\(runAs.gid): \(String(cString: strerror(errno)))")
+    }
+}
 
 signal(SIGTERM, SIG_IGN)
 var action = sigaction()

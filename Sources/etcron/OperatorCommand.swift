@@ -32,9 +32,14 @@ struct OperatorCommand: AsyncParsableCommand {
         let renderMetrics = bootstrapPrometheus()
         let logger = Logger(label: "etcron.operator")
         let jobMetrics = JobMetrics(limit: configuration.jobMetricsLimit, logger: logger)
+        let runnerSettings = try targetSettings(configuration, logger: logger)
         let client = try makeClient(configuration)
         let state = ReplicaState(replicaID: configuration.replicaID)
         let tokens = try apiTokens(configuration, logger: logger)
+        CredentialFiles.warnIfReadableByOthers(
+            [("api-tokens-file", configuration.apiTokensFile), ("etcd-key-file", configuration.etcd.keyFile),
+             ("etcd-password-file", configuration.etcd.passwordFile), ("config", configuration.configFile)],
+            logger: logger)
         let api = APIRoutes(
             tokens: tokens, client: client, keys: ReplicaKeys(prefix: configuration.keyPrefix),
             limits: APIRoutes.Limits(
@@ -53,7 +58,7 @@ struct OperatorCommand: AsyncParsableCommand {
                 leaseTTL: configuration.leaseTTL,
                 leaderWork: SchedulerWork(options: schedulerOptions(configuration, jobMetrics: jobMetrics)),
                 sessionWork: configuration.executorEnabled
-                    ? [ExecutorWork(settings: targetSettings(logger: logger), jobMetrics: jobMetrics, logger: logger)] : [],
+                    ? [ExecutorWork(settings: runnerSettings, jobMetrics: jobMetrics, logger: logger)] : [],
                 executesRuns: configuration.executorEnabled),
             state: state, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -82,10 +87,17 @@ struct OperatorCommand: AsyncParsableCommand {
 
 /// How this replica's executor runs targets: exec targets through `etcron-exec-guard`
 /// (installed next to `etcron`), so that none outlives the replica.
-func targetSettings(logger: Logger) -> TargetRunnerSettings {
-    let launcher = ExecGuard.Launcher.besideThisProgram()
+/// With `exec-user`, targets run as that user (see ``ExecUser``).
+func targetSettings(_ configuration: ReplicaConfiguration, logger: Logger) throws -> TargetRunnerSettings {
+    var launcher = ExecGuard.Launcher.besideThisProgram()
     if launcher == nil {
         logger.warning("\(ExecGuard.executableName) is not installed next to etcron: exec targets start without it, and a replica killed with SIGKILL leaves them running")
+    }
+    if let user = configuration.execUser {
+        let runAs = try ExecUser.resolve(user, guardInstalled: launcher != nil)
+        launcher?.runAs = runAs
+        logger.info("exec targets run as \(user)", metadata: ["uid": "\(runAs.uid)", "gid": "\(runAs.gid)"])
+        if let launcher { return ExecUser.settings(runAs: runAs, launcher: launcher) }
     }
     return TargetRunnerSettings(execGuard: launcher)
 }
@@ -153,6 +165,9 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("api-max-body-bytes"), help: "The largest /v1 request body in bytes (default 1048576).")
     var apiMaxBodyBytes: String?
 
+    @Option(name: .customLong("exec-user"), help: "The user[:group] exec targets run as (needs root); default: the replica's own.")
+    var execUser: String?
+
     @Option(name: .customLong("api-tokens-file"), help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants); without it /v1 answers 401.")
     var apiTokensFile: String?
 
@@ -175,6 +190,7 @@ struct ReplicaFlags: ParsableArguments {
         flags["history-gc-interval"] = historyGCInterval
         flags["job-metrics-limit"] = jobMetricsLimit
         flags["api-tokens-file"] = apiTokensFile
+        flags["exec-user"] = execUser
         flags["api-rate-limit"] = apiRateLimit
         flags["api-max-body-bytes"] = apiMaxBodyBytes
         flags["log-level"] = logLevel

@@ -17,10 +17,24 @@ public enum ExecGuard {
     public struct Launcher: Sendable, Hashable {
         /// The guard's executable.
         public var executable: String
+        /// The user and group targets run as (the operator setting `exec-user`); nil: the
+        /// replica's own.
+        public var runAs: RunAs?
+
+        /// A user and group to run targets as.
+        public struct RunAs: Sendable, Hashable {
+            public var uid: UInt32
+            public var gid: UInt32
+            public init(uid: UInt32, gid: UInt32) {
+                self.uid = uid
+                self.gid = gid
+            }
+        }
 
         /// A launcher running the guard at `executable`.
-        public init(executable: String) {
+        public init(executable: String, runAs: RunAs? = nil) {
             self.executable = executable
+            self.runAs = runAs
         }
 
         /// The guard installed next to the running program, if it is there and executable.
@@ -32,7 +46,8 @@ public enum ExecGuard {
 
         /// The guard's argv for a target `path` started with `argv` by process `parent`.
         func arguments(parent: pid_t, path: String, argv: [String]) -> [String] {
-            [ExecGuard.executableName, "--parent-pid", String(parent), "--", path] + argv
+            [ExecGuard.executableName, "--parent-pid", String(parent)] + (runAs.map { ["--run-as", "\($0.uid):\($0.gid)"] } ?? [])
+                + ["--", path] + argv
         }
     }
 }

@@ -21,6 +21,7 @@ extension ConfigurationLoader {
             break
         }
         (etcd.username, etcd.password) = try credentials(values)
+        etcd.passwordFile = try values.string(SettingName.etcdPasswordFile).flatMap { $0.value.isEmpty ? nil : $0.value }
         return etcd
     }
 

@@ -28,6 +28,12 @@ extension ConfigurationLoader {
         return path
     }
 
+    /// `exec-user`: nil when unset or blank (checked by the operator, which resolves it).
+    func execUser(_ values: SettingValues) throws(ConfigurationError) -> String? {
+        guard let (user, _) = try values.string(SettingName.execUser), !user.isEmpty else { return nil }
+        return user
+    }
+
     /// An integer setting within `range`; `fallback` when it is not set.
     func boundedInteger(
         _ values: SettingValues, _ name: String, _ fallback: Int64, _ range: ClosedRange<Int64>

@@ -38,6 +38,7 @@ struct ConfigurationLoader {
         configuration.executorEnabled = try executorEnabled(values)
         try loadSchedulerSettings(values, into: &configuration)
         configuration.apiTokensFile = try apiTokensFile(values)
+        configuration.execUser = try execUser(values)
         configuration.log.level = try logLevel(values)
         configuration.log.format = try logFormat(values)
         return configuration

@@ -122,6 +122,12 @@ extension ReplicaConfiguration {
             defaultDescription: String(Defaults.apiMaxBodyBytes)
         ),
         SettingDescription(
+            name: SettingName.execUser,
+            help: "The user exec targets run as (NAME or UID, with :GROUP or :GID; default its primary group), so a job's command cannot read the replica's credentials; needs the replica to run as root. Empty: the replica's own user.",
+            valueName: "user[:group]",
+            defaultDescription: nil
+        ),
+        SettingDescription(
             name: SettingName.apiTokensFile,
             help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants), re-read when it changes; without it /v1 answers 401.",
             valueName: "path",

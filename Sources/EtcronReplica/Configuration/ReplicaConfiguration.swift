@@ -21,6 +21,8 @@ public struct ReplicaConfiguration: Sendable, Hashable {
         public var username: String?
         /// The etcd user's password, from `etcd-password-file` or `ETCRON_ETCD_PASSWORD`.
         public var password: String?
+        /// The file the password was read from (`etcd-password-file`), if it was.
+        public var passwordFile: String?
 
         /// The defaults: plain-text etcd on `127.0.0.1:2379`, no auth.
         public init() {}
@@ -110,6 +112,9 @@ public struct ReplicaConfiguration: Sendable, Hashable {
     public var apiRateLimit = Defaults.apiRateLimit
     /// The largest `/v1` request body in bytes (`api-max-body-bytes`); larger is 413.
     public var apiMaxBodyBytes = Defaults.apiMaxBodyBytes
+    /// The user (and group) exec targets run as (`exec-user`: a name or a UID, with an
+    /// optional `:GROUP`); nil: the replica's own user.
+    public var execUser: String?
     /// The `/v1` API's token file (`api-tokens-file`); nil: the API answers 401.
     public var apiTokensFile: String?
     /// Logging settings.
@@ -144,6 +149,7 @@ extension ReplicaConfiguration: CustomStringConvertible {
             (SettingName.executor, String(executorEnabled)),
             (SettingName.schedulerWorkers, String(schedulerWorkers)),
             (SettingName.apiTokensFile, apiTokensFile),
+            (SettingName.execUser, execUser),
             (SettingName.logLevel, log.level.rawValue),
             (SettingName.logFormat, log.format.rawValue),
             (SettingName.config, configFile),

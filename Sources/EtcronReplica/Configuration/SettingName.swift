@@ -19,6 +19,7 @@ enum SettingName {
     static let historyGCInterval = "history-gc-interval"
     static let jobMetricsLimit = "job-metrics-limit"
     static let apiRateLimit = "api-rate-limit"
+    static let execUser = "exec-user"
     static let apiMaxBodyBytes = "api-max-body-bytes"
     static let apiTokensFile = "api-tokens-file"
     static let logLevel = "log-level"
