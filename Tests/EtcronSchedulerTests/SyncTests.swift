@@ -381,3 +381,23 @@ struct SyncScheduleChangeTests {
         #expect(result.decisions.contains { $0.reason == .missedDeadline && $0.count == 61 })
     }
 }
+
+@Suite("sync: a target the tenant's policy refuses")
+struct SyncTargetRefusalTests {
+    @Test("due times are skipped with reason error and the refusal; a manual trigger ends as a failed run, never assigned")
+    func refused() throws {
+        var fixture = try SyncFixture("* * * * *")
+        var input = fixture.input(at: SyncFixture.day + 60, triggers: [
+            SyncInput.Trigger(id: "1767268860000-00000001", request: Etcron_V1_ManualTrigger()),
+        ])
+        input.targetRefusal = "not run: exec targets are not allowed"
+        let result = JobSync.sync(input)
+        fixture.apply(result)
+        let skip = try #require(result.decisions.first)
+        #expect(skip.kind == .skip && skip.reason == .error && skip.message == "not run: exec targets are not allowed")
+        let manual = try #require(result.newRuns.first { $0.manual })
+        #expect(manual.state == .failed && manual.message.contains("not allowed") && manual.finishedAtUnixMs > 0)
+        #expect(result.newRuns.allSatisfy { $0.manual }, "no scheduled run")
+        #expect(result.assignable.isEmpty)
+    }
+}

@@ -40,6 +40,7 @@ extension APIHandler {
             throw APIError.invalid([.init(field: "resourceVersion", message: "a job being created has none; leave it out")])
         }
         let spec = try Self.spec(of: body, tenant: tenant, name: nil)
+        try await checkTargetPolicy(spec, writtenBy: token)
         let (_, job) = try await store.put(spec, condition: .absent, author: Self.author(token))
         return .created(.init(
             headers: .init(Location: Self.location(job.id), ETag: "\"\(job.modRevision)\""),
@@ -63,6 +64,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIError.invalid([]) }
         let condition: JobWriteCondition = try body.resourceVersion.map { .revision(try Self.revision($0, field: "resourceVersion")) } ?? .none
         let spec = try Self.spec(of: body, tenant: tenant, name: name)
+        try await checkTargetPolicy(spec, writtenBy: token)
         let (result, job) = try await store.put(spec, condition: condition, author: Self.author(token))
         let answer = Components.Schemas.Job(job)
         if result.outcome == .created {

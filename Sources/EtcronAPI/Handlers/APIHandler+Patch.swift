@@ -40,6 +40,7 @@ extension APIHandler {
             if manifest.name != name { problems.append(.init(field: "name", message: "cannot change (it is \"\(name)\")")) }
             if !problems.isEmpty { throw APIError.invalid(problems) }
             let spec = try Self.spec(of: Components.Schemas.JobManifest(manifest), tenant: tenant, name: name)
+            try await checkTargetPolicy(spec, writtenBy: token)
             let written: Result<StoredJob, JobStoreError>
             do {
                 written = .success(try await store.put(spec, condition: .revision(expected ?? current.modRevision), author: Self.author(token)).job)

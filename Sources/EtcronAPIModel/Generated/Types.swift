@@ -171,6 +171,48 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /v1/quota/default`.
     /// - Remark: Generated from `#/paths//v1/quota/default/delete(deleteDefaultQuota)`.
     func deleteDefaultQuota(_ input: Operations.deleteDefaultQuota.Input) async throws -> Operations.deleteDefaultQuota.Output
+    /// Read the target policy in force for a tenant.
+    ///
+    /// The policy that applies to the tenant now: its own record (`source: tenant`), else the default record (`source: default`), else the built-in default (`source: builtIn`: exec not allowed; http allowed except to loopback and link-local addresses).
+    ///
+    /// - Remark: HTTP `GET /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)`.
+    func getTenantTargetPolicy(_ input: Operations.getTenantTargetPolicy.Input) async throws -> Operations.getTenantTargetPolicy.Output
+    /// Create or replace a tenant's target policy.
+    ///
+    /// Writes the tenant's own record, which replaces the default entirely for it. It is checked on every later job write of the tenant (403 `targetNotAllowed`) and by the executor before every attempt (an attempt it refuses fails, with the rule in the run's message), so tightening it also stops jobs already stored. With a `resourceVersion` in the body the write is conditional. 422 lists every bad field (a malformed network, a relative command).
+    ///
+    /// - Remark: HTTP `PUT /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)`.
+    func setTenantTargetPolicy(_ input: Operations.setTenantTargetPolicy.Input) async throws -> Operations.setTenantTargetPolicy.Output
+    /// Delete a tenant's target policy.
+    ///
+    /// Deletes the tenant's own record; the default (or the built-in default) applies to it again. With `If-Match` the record is deleted only at that `resourceVersion`. 404 when the tenant has no record of its own.
+    ///
+    /// - Remark: HTTP `DELETE /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)`.
+    func deleteTenantTargetPolicy(_ input: Operations.deleteTenantTargetPolicy.Input) async throws -> Operations.deleteTenantTargetPolicy.Output
+    /// Read the default target policy.
+    ///
+    /// The default record (`source: default`), or the built-in default (`source: builtIn`) when there is none.
+    ///
+    /// - Remark: HTTP `GET /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)`.
+    func getDefaultTargetPolicy(_ input: Operations.getDefaultTargetPolicy.Input) async throws -> Operations.getDefaultTargetPolicy.Output
+    /// Create or replace the default target policy.
+    ///
+    /// Writes the default record, which applies to every tenant without its own. With a `resourceVersion` in the body the write is conditional. 422 lists every bad field.
+    ///
+    /// - Remark: HTTP `PUT /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)`.
+    func setDefaultTargetPolicy(_ input: Operations.setDefaultTargetPolicy.Input) async throws -> Operations.setDefaultTargetPolicy.Output
+    /// Delete the default target policy.
+    ///
+    /// Deletes the default record: the built-in default applies to every tenant without its own. With `If-Match` the record is deleted only at that `resourceVersion`. 404 when there is no default record.
+    ///
+    /// - Remark: HTTP `DELETE /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)`.
+    func deleteDefaultTargetPolicy(_ input: Operations.deleteDefaultTargetPolicy.Input) async throws -> Operations.deleteDefaultTargetPolicy.Output
     /// Read this OpenAPI document.
     ///
     /// The OpenAPI 3.1 document of this API, the one this file is, as JSON. It needs no token, so tools can be pointed at any replica.
@@ -507,6 +549,86 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/quota/default/delete(deleteDefaultQuota)`.
     public func deleteDefaultQuota(headers: Operations.deleteDefaultQuota.Input.Headers = .init()) async throws -> Operations.deleteDefaultQuota.Output {
         try await deleteDefaultQuota(Operations.deleteDefaultQuota.Input(headers: headers))
+    }
+    /// Read the target policy in force for a tenant.
+    ///
+    /// The policy that applies to the tenant now: its own record (`source: tenant`), else the default record (`source: default`), else the built-in default (`source: builtIn`: exec not allowed; http allowed except to loopback and link-local addresses).
+    ///
+    /// - Remark: HTTP `GET /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)`.
+    public func getTenantTargetPolicy(
+        path: Operations.getTenantTargetPolicy.Input.Path,
+        headers: Operations.getTenantTargetPolicy.Input.Headers = .init()
+    ) async throws -> Operations.getTenantTargetPolicy.Output {
+        try await getTenantTargetPolicy(Operations.getTenantTargetPolicy.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Create or replace a tenant's target policy.
+    ///
+    /// Writes the tenant's own record, which replaces the default entirely for it. It is checked on every later job write of the tenant (403 `targetNotAllowed`) and by the executor before every attempt (an attempt it refuses fails, with the rule in the run's message), so tightening it also stops jobs already stored. With a `resourceVersion` in the body the write is conditional. 422 lists every bad field (a malformed network, a relative command).
+    ///
+    /// - Remark: HTTP `PUT /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)`.
+    public func setTenantTargetPolicy(
+        path: Operations.setTenantTargetPolicy.Input.Path,
+        headers: Operations.setTenantTargetPolicy.Input.Headers = .init(),
+        body: Operations.setTenantTargetPolicy.Input.Body
+    ) async throws -> Operations.setTenantTargetPolicy.Output {
+        try await setTenantTargetPolicy(Operations.setTenantTargetPolicy.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a tenant's target policy.
+    ///
+    /// Deletes the tenant's own record; the default (or the built-in default) applies to it again. With `If-Match` the record is deleted only at that `resourceVersion`. 404 when the tenant has no record of its own.
+    ///
+    /// - Remark: HTTP `DELETE /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)`.
+    public func deleteTenantTargetPolicy(
+        path: Operations.deleteTenantTargetPolicy.Input.Path,
+        headers: Operations.deleteTenantTargetPolicy.Input.Headers = .init()
+    ) async throws -> Operations.deleteTenantTargetPolicy.Output {
+        try await deleteTenantTargetPolicy(Operations.deleteTenantTargetPolicy.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Read the default target policy.
+    ///
+    /// The default record (`source: default`), or the built-in default (`source: builtIn`) when there is none.
+    ///
+    /// - Remark: HTTP `GET /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)`.
+    public func getDefaultTargetPolicy(headers: Operations.getDefaultTargetPolicy.Input.Headers = .init()) async throws -> Operations.getDefaultTargetPolicy.Output {
+        try await getDefaultTargetPolicy(Operations.getDefaultTargetPolicy.Input(headers: headers))
+    }
+    /// Create or replace the default target policy.
+    ///
+    /// Writes the default record, which applies to every tenant without its own. With a `resourceVersion` in the body the write is conditional. 422 lists every bad field.
+    ///
+    /// - Remark: HTTP `PUT /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)`.
+    public func setDefaultTargetPolicy(
+        headers: Operations.setDefaultTargetPolicy.Input.Headers = .init(),
+        body: Operations.setDefaultTargetPolicy.Input.Body
+    ) async throws -> Operations.setDefaultTargetPolicy.Output {
+        try await setDefaultTargetPolicy(Operations.setDefaultTargetPolicy.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete the default target policy.
+    ///
+    /// Deletes the default record: the built-in default applies to every tenant without its own. With `If-Match` the record is deleted only at that `resourceVersion`. 404 when there is no default record.
+    ///
+    /// - Remark: HTTP `DELETE /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)`.
+    public func deleteDefaultTargetPolicy(headers: Operations.deleteDefaultTargetPolicy.Input.Headers = .init()) async throws -> Operations.deleteDefaultTargetPolicy.Output {
+        try await deleteDefaultTargetPolicy(Operations.deleteDefaultTargetPolicy.Input(headers: headers))
     }
     /// Read this OpenAPI document.
     ///
@@ -4397,6 +4519,311 @@ extension Components {
                     "source",
                     "maxJobs",
                     "maxRunningRuns",
+                    "note",
+                    "updatedAt",
+                    "updatedBy",
+                    "resourceVersion"
+                ])
+            }
+        }
+        /// An IPv4 or IPv6 network in CIDR notation (`10.0.0.0/8`, `fd00::/8`); a single address is `/32` or `/128`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Network`.
+        public typealias Network = Swift.String
+        /// Whether the tenant's jobs may use exec targets, and which commands.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ExecPolicy`.
+        public struct ExecPolicy: Codable, Hashable, Sendable {
+            /// Whether exec targets are allowed at all (false in the built-in default).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExecPolicy/allowed`.
+            public var allowed: Swift.Bool
+            /// When not empty, the only commands allowed: each an absolute path, compared exactly with `target.exec.command` (so a job must name the command by its absolute path). Absent or empty: any command. At most 1000, each at most 4096 characters.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ExecPolicy/commands`.
+            public var commands: [Swift.String]?
+            /// Creates a new `ExecPolicy`.
+            ///
+            /// - Parameters:
+            ///   - allowed: Whether exec targets are allowed at all (false in the built-in default).
+            ///   - commands: When not empty, the only commands allowed: each an absolute path, compared exactly with `target.exec.command` (so a job must name the command by its absolute path). Absent or empty: any command. At most 1000, each at most 4096 characters.
+            public init(
+                allowed: Swift.Bool,
+                commands: [Swift.String]? = nil
+            ) {
+                self.allowed = allowed
+                self.commands = commands
+            }
+            public enum CodingKeys: String, CodingKey {
+                case allowed
+                case commands
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.allowed = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .allowed
+                )
+                self.commands = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .commands
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "allowed",
+                    "commands"
+                ])
+            }
+        }
+        /// Whether the tenant's jobs may use http targets, and which networks they may reach. Checked on the URL's host when it is an address literal (on every write) and on every address the host resolves to (by the executor, before every attempt and for every redirect).
+        ///
+        /// - Remark: Generated from `#/components/schemas/HttpPolicy`.
+        public struct HttpPolicy: Codable, Hashable, Sendable {
+            /// Whether http targets are allowed at all (true in the built-in default).
+            ///
+            /// - Remark: Generated from `#/components/schemas/HttpPolicy/allowed`.
+            public var allowed: Swift.Bool
+            /// When not empty, the only networks a target may reach; absent or empty means any not denied. At most 1000.
+            ///
+            /// - Remark: Generated from `#/components/schemas/HttpPolicy/allowedNetworks`.
+            public var allowedNetworks: [Components.Schemas.Network]?
+            /// Networks a target may never reach, even when allowed above (the built-in default denies `127.0.0.0/8`, `::1/128`, `169.254.0.0/16` and `fe80::/10`, so jobs cannot reach the replica's own host, etcd on loopback or cloud metadata services). At most 1000.
+            ///
+            /// - Remark: Generated from `#/components/schemas/HttpPolicy/deniedNetworks`.
+            public var deniedNetworks: [Components.Schemas.Network]?
+            /// Creates a new `HttpPolicy`.
+            ///
+            /// - Parameters:
+            ///   - allowed: Whether http targets are allowed at all (true in the built-in default).
+            ///   - allowedNetworks: When not empty, the only networks a target may reach; absent or empty means any not denied. At most 1000.
+            ///   - deniedNetworks: Networks a target may never reach, even when allowed above (the built-in default denies `127.0.0.0/8`, `::1/128`, `169.254.0.0/16` and `fe80::/10`, so jobs cannot reach the replica's own host, etcd on loopback or cloud metadata services). At most 1000.
+            public init(
+                allowed: Swift.Bool,
+                allowedNetworks: [Components.Schemas.Network]? = nil,
+                deniedNetworks: [Components.Schemas.Network]? = nil
+            ) {
+                self.allowed = allowed
+                self.allowedNetworks = allowedNetworks
+                self.deniedNetworks = deniedNetworks
+            }
+            public enum CodingKeys: String, CodingKey {
+                case allowed
+                case allowedNetworks
+                case deniedNetworks
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.allowed = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .allowed
+                )
+                self.allowedNetworks = try container.decodeIfPresent(
+                    [Components.Schemas.Network].self,
+                    forKey: .allowedNetworks
+                )
+                self.deniedNetworks = try container.decodeIfPresent(
+                    [Components.Schemas.Network].self,
+                    forKey: .deniedNetworks
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "allowed",
+                    "allowedNetworks",
+                    "deniedNetworks"
+                ])
+            }
+        }
+        /// A target policy to store for a tenant, or as the default; replaces the stored one whole.
+        ///
+        /// - Remark: Generated from `#/components/schemas/TargetPolicySpec`.
+        public struct TargetPolicySpec: Codable, Hashable, Sendable {
+            /// The rules for exec targets.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicySpec/exec`.
+            public var exec: Components.Schemas.ExecPolicy
+            /// The rules for http targets.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicySpec/http`.
+            public var http: Components.Schemas.HttpPolicy
+            /// Why the policy is what it is, at most 1024 characters.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicySpec/note`.
+            public var note: Swift.String?
+            /// Write only if this is still the record's current `resourceVersion` (409 `staleResourceVersion` otherwise).
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicySpec/resourceVersion`.
+            public var resourceVersion: Components.Schemas.Revision?
+            /// Creates a new `TargetPolicySpec`.
+            ///
+            /// - Parameters:
+            ///   - exec: The rules for exec targets.
+            ///   - http: The rules for http targets.
+            ///   - note: Why the policy is what it is, at most 1024 characters.
+            ///   - resourceVersion: Write only if this is still the record's current `resourceVersion` (409 `staleResourceVersion` otherwise).
+            public init(
+                exec: Components.Schemas.ExecPolicy,
+                http: Components.Schemas.HttpPolicy,
+                note: Swift.String? = nil,
+                resourceVersion: Components.Schemas.Revision? = nil
+            ) {
+                self.exec = exec
+                self.http = http
+                self.note = note
+                self.resourceVersion = resourceVersion
+            }
+            public enum CodingKeys: String, CodingKey {
+                case exec
+                case http
+                case note
+                case resourceVersion
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.exec = try container.decode(
+                    Components.Schemas.ExecPolicy.self,
+                    forKey: .exec
+                )
+                self.http = try container.decode(
+                    Components.Schemas.HttpPolicy.self,
+                    forKey: .http
+                )
+                self.note = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                self.resourceVersion = try container.decodeIfPresent(
+                    Components.Schemas.Revision.self,
+                    forKey: .resourceVersion
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "exec",
+                    "http",
+                    "note",
+                    "resourceVersion"
+                ])
+            }
+        }
+        /// A target policy record, or the policy in force for a tenant (`source` says which).
+        ///
+        /// - Remark: Generated from `#/components/schemas/TargetPolicy`.
+        public struct TargetPolicy: Codable, Hashable, Sendable {
+            /// The tenant asked for; absent for the default record.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/tenant`.
+            public var tenant: Components.Schemas.DnsSubdomain?
+            /// `tenant` (its own record), `default` (the default record), or `builtIn` (no record: exec off, http on except loopback and link-local).
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/source`.
+            @frozen public enum sourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case tenant = "tenant"
+                case _default = "default"
+                case builtIn = "builtIn"
+            }
+            /// `tenant` (its own record), `default` (the default record), or `builtIn` (no record: exec off, http on except loopback and link-local).
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/source`.
+            public var source: Components.Schemas.TargetPolicy.sourcePayload
+            /// The rules for exec targets.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/exec`.
+            public var exec: Components.Schemas.ExecPolicy
+            /// The rules for http targets.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/http`.
+            public var http: Components.Schemas.HttpPolicy
+            /// Why the policy is what it is.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/note`.
+            public var note: Swift.String?
+            /// When the record was last written; absent for `builtIn`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/updatedAt`.
+            public var updatedAt: Foundation.Date?
+            /// The token that last wrote the record; absent for `builtIn`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/updatedBy`.
+            public var updatedBy: Components.Schemas.TokenName?
+            /// The record's mod revision; absent for `builtIn`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TargetPolicy/resourceVersion`.
+            public var resourceVersion: Components.Schemas.Revision?
+            /// Creates a new `TargetPolicy`.
+            ///
+            /// - Parameters:
+            ///   - tenant: The tenant asked for; absent for the default record.
+            ///   - source: `tenant` (its own record), `default` (the default record), or `builtIn` (no record: exec off, http on except loopback and link-local).
+            ///   - exec: The rules for exec targets.
+            ///   - http: The rules for http targets.
+            ///   - note: Why the policy is what it is.
+            ///   - updatedAt: When the record was last written; absent for `builtIn`.
+            ///   - updatedBy: The token that last wrote the record; absent for `builtIn`.
+            ///   - resourceVersion: The record's mod revision; absent for `builtIn`.
+            public init(
+                tenant: Components.Schemas.DnsSubdomain? = nil,
+                source: Components.Schemas.TargetPolicy.sourcePayload,
+                exec: Components.Schemas.ExecPolicy,
+                http: Components.Schemas.HttpPolicy,
+                note: Swift.String? = nil,
+                updatedAt: Foundation.Date? = nil,
+                updatedBy: Components.Schemas.TokenName? = nil,
+                resourceVersion: Components.Schemas.Revision? = nil
+            ) {
+                self.tenant = tenant
+                self.source = source
+                self.exec = exec
+                self.http = http
+                self.note = note
+                self.updatedAt = updatedAt
+                self.updatedBy = updatedBy
+                self.resourceVersion = resourceVersion
+            }
+            public enum CodingKeys: String, CodingKey {
+                case tenant
+                case source
+                case exec
+                case http
+                case note
+                case updatedAt
+                case updatedBy
+                case resourceVersion
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.tenant = try container.decodeIfPresent(
+                    Components.Schemas.DnsSubdomain.self,
+                    forKey: .tenant
+                )
+                self.source = try container.decode(
+                    Components.Schemas.TargetPolicy.sourcePayload.self,
+                    forKey: .source
+                )
+                self.exec = try container.decode(
+                    Components.Schemas.ExecPolicy.self,
+                    forKey: .exec
+                )
+                self.http = try container.decode(
+                    Components.Schemas.HttpPolicy.self,
+                    forKey: .http
+                )
+                self.note = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                self.updatedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .updatedAt
+                )
+                self.updatedBy = try container.decodeIfPresent(
+                    Components.Schemas.TokenName.self,
+                    forKey: .updatedBy
+                )
+                self.resourceVersion = try container.decodeIfPresent(
+                    Components.Schemas.Revision.self,
+                    forKey: .resourceVersion
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "tenant",
+                    "source",
+                    "exec",
+                    "http",
                     "note",
                     "updatedAt",
                     "updatedBy",
@@ -12331,6 +12758,2153 @@ public enum Operations {
             /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
             ///
             /// - Remark: Generated from `#/paths//v1/quota/default/delete(deleteDefaultQuota)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Read the target policy in force for a tenant.
+    ///
+    /// The policy that applies to the tenant now: its own record (`source: tenant`), else the default record (`source: default`), else the built-in default (`source: builtIn`: exec not allowed; http allowed except to loopback and link-local addresses).
+    ///
+    /// - Remark: HTTP `GET /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)`.
+    public enum getTenantTargetPolicy {
+        public static let id: Swift.String = "getTenantTargetPolicy"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// The tenant (team): a DNS subdomain of at most 253 characters (lowercase letters, digits, `-` and `.`; every dot-separated label starts and ends with a letter or digit). A tenant outside the token's scope is 404.
+                ///
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/GET/path/tenant`.
+                public var tenant: Components.Parameters.Tenant
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - tenant: The tenant (team): a DNS subdomain of at most 253 characters (lowercase letters, digits, `-` and `.`; every dot-separated label starts and ends with a letter or digit). A tenant outside the token's scope is 404.
+                public init(tenant: Components.Parameters.Tenant) {
+                    self.tenant = tenant
+                }
+            }
+            public var path: Operations.getTenantTargetPolicy.Input.Path
+            /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.getTenantTargetPolicy.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.getTenantTargetPolicy.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.getTenantTargetPolicy.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.getTenantTargetPolicy.Input.Path,
+                headers: Operations.getTenantTargetPolicy.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TargetPolicy)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TargetPolicy {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.getTenantTargetPolicy.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.getTenantTargetPolicy.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The policy in force.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.getTenantTargetPolicy.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.getTenantTargetPolicy.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read: the body is not JSON or not an object (`malformedJson`), a field has the wrong JSON type or an unknown enum value (`wrongType`), a field is unknown (`unknownField`, with every unknown field in `problems`), or a path, query or header parameter breaks its limits (`invalidParameter`). `field` names the field or parameter.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this (`forbidden`: a viewer that writes, a non-admin on quotas or target policies, an admin scoped to some tenants only on quotas or target policies), or the tenant's target policy refuses the job's target (`targetNotAllowed`, with `field` naming it, e.g. `target.exec`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such resource, or one in a tenant outside the token's scope: the two are indistinguishable (`notFound`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/get(getTenantTargetPolicy)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Create or replace a tenant's target policy.
+    ///
+    /// Writes the tenant's own record, which replaces the default entirely for it. It is checked on every later job write of the tenant (403 `targetNotAllowed`) and by the executor before every attempt (an attempt it refuses fails, with the rule in the run's message), so tightening it also stops jobs already stored. With a `resourceVersion` in the body the write is conditional. 422 lists every bad field (a malformed network, a relative command).
+    ///
+    /// - Remark: HTTP `PUT /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)`.
+    public enum setTenantTargetPolicy {
+        public static let id: Swift.String = "setTenantTargetPolicy"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/path`.
+            public struct Path: Sendable, Hashable {
+                /// The tenant (team): a DNS subdomain of at most 253 characters (lowercase letters, digits, `-` and `.`; every dot-separated label starts and ends with a letter or digit). A tenant outside the token's scope is 404.
+                ///
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/path/tenant`.
+                public var tenant: Components.Parameters.Tenant
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - tenant: The tenant (team): a DNS subdomain of at most 253 characters (lowercase letters, digits, `-` and `.`; every dot-separated label starts and ends with a letter or digit). A tenant outside the token's scope is 404.
+                public init(tenant: Components.Parameters.Tenant) {
+                    self.tenant = tenant
+                }
+            }
+            public var path: Operations.setTenantTargetPolicy.Input.Path
+            /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.setTenantTargetPolicy.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.setTenantTargetPolicy.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.setTenantTargetPolicy.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.TargetPolicySpec)
+            }
+            public var body: Operations.setTenantTargetPolicy.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            public init(
+                path: Operations.setTenantTargetPolicy.Input.Path,
+                headers: Operations.setTenantTargetPolicy.Input.Headers = .init(),
+                body: Operations.setTenantTargetPolicy.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TargetPolicy)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TargetPolicy {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.setTenantTargetPolicy.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.setTenantTargetPolicy.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The record existed and is now this policy.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.setTenantTargetPolicy.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.setTenantTargetPolicy.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/responses/201/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The path of the resource created or to be created, e.g. `/v1/tenants/payments/jobs/nightly-settlement`.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/responses/201/headers/Location`.
+                    public var Location: Components.Headers.Location
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - Location: The path of the resource created or to be created, e.g. `/v1/tenants/payments/jobs/nightly-settlement`.
+                    public init(Location: Components.Headers.Location) {
+                        self.Location = Location
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.setTenantTargetPolicy.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/PUT/responses/201/content/application\/json`.
+                    case json(Components.Schemas.TargetPolicy)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TargetPolicy {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.setTenantTargetPolicy.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.setTenantTargetPolicy.Output.Created.Headers,
+                    body: Operations.setTenantTargetPolicy.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The record was created.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.setTenantTargetPolicy.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.setTenantTargetPolicy.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read: the body is not JSON or not an object (`malformedJson`), a field has the wrong JSON type or an unknown enum value (`wrongType`), a field is unknown (`unknownField`, with every unknown field in `problems`), or a path, query or header parameter breaks its limits (`invalidParameter`). `field` names the field or parameter.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this (`forbidden`: a viewer that writes, a non-admin on quotas or target policies, an admin scoped to some tenants only on quotas or target policies), or the tenant's target policy refuses the job's target (`targetNotAllowed`, with `field` naming it, e.g. `target.exec`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such resource, or one in a tenant outside the token's scope: the two are indistinguishable (`notFound`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write conflicts with what is stored; nothing was written. `alreadyExists`: a create of an existing job. `staleResourceVersion`: the `resourceVersion` (or `If-Match`) given is no longer current; read again and retry. `quotaExceeded`: the tenant is at its `maxJobs` limit (the message names the tenant, its count and its limit). `conflict`: the record kept changing under concurrent writers; try again.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the server's configured limit, 1 MiB by default (`payloadTooLarge`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body's `Content-Type` is not the one the operation takes (`application/json`, or `application/merge-patch+json` for PATCH) (`unsupportedMediaType`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is well-formed but breaks the rules (`invalid`): `problems` names every field at fault and why, as `etcron apply` does (e.g. `retry.maxRetries: must be from 0 to 100, not 250`). Nothing was written.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.UnprocessableContent)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.UnprocessableContent {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/put(setTenantTargetPolicy)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Delete a tenant's target policy.
+    ///
+    /// Deletes the tenant's own record; the default (or the built-in default) applies to it again. With `If-Match` the record is deleted only at that `resourceVersion`. 404 when the tenant has no record of its own.
+    ///
+    /// - Remark: HTTP `DELETE /v1/tenants/{tenant}/target-policy`.
+    /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)`.
+    public enum deleteTenantTargetPolicy {
+        public static let id: Swift.String = "deleteTenantTargetPolicy"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// The tenant (team): a DNS subdomain of at most 253 characters (lowercase letters, digits, `-` and `.`; every dot-separated label starts and ends with a letter or digit). A tenant outside the token's scope is 404.
+                ///
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/DELETE/path/tenant`.
+                public var tenant: Components.Parameters.Tenant
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - tenant: The tenant (team): a DNS subdomain of at most 253 characters (lowercase letters, digits, `-` and `.`; every dot-separated label starts and ends with a letter or digit). A tenant outside the token's scope is 404.
+                public init(tenant: Components.Parameters.Tenant) {
+                    self.tenant = tenant
+                }
+            }
+            public var path: Operations.deleteTenantTargetPolicy.Input.Path
+            /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Delete only if this is the record's current `resourceVersion`: the decimal revision, bare or quoted as the `ETag` header carries it (`"42"`), or `*` (any version: the same as leaving the header out). A stale one is 409 `staleResourceVersion`; a malformed one is 400 `invalidParameter`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/tenants/{tenant}/target-policy/DELETE/header/If-Match`.
+                public var If_hyphen_Match: Components.Parameters.IfMatch?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.deleteTenantTargetPolicy.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - If_hyphen_Match: Delete only if this is the record's current `resourceVersion`: the decimal revision, bare or quoted as the `ETag` header carries it (`"42"`), or `*` (any version: the same as leaving the header out). A stale one is 409 `staleResourceVersion`; a malformed one is 400 `invalidParameter`.
+                ///   - accept:
+                public init(
+                    If_hyphen_Match: Components.Parameters.IfMatch? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.deleteTenantTargetPolicy.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.If_hyphen_Match = If_hyphen_Match
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.deleteTenantTargetPolicy.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.deleteTenantTargetPolicy.Input.Path,
+                headers: Operations.deleteTenantTargetPolicy.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// The record was deleted.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.deleteTenantTargetPolicy.Output.NoContent)
+            /// The record was deleted.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.deleteTenantTargetPolicy.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read: the body is not JSON or not an object (`malformedJson`), a field has the wrong JSON type or an unknown enum value (`wrongType`), a field is unknown (`unknownField`, with every unknown field in `problems`), or a path, query or header parameter breaks its limits (`invalidParameter`). `field` names the field or parameter.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this (`forbidden`: a viewer that writes, a non-admin on quotas or target policies, an admin scoped to some tenants only on quotas or target policies), or the tenant's target policy refuses the job's target (`targetNotAllowed`, with `field` naming it, e.g. `target.exec`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such resource, or one in a tenant outside the token's scope: the two are indistinguishable (`notFound`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write conflicts with what is stored; nothing was written. `alreadyExists`: a create of an existing job. `staleResourceVersion`: the `resourceVersion` (or `If-Match`) given is no longer current; read again and retry. `quotaExceeded`: the tenant is at its `maxJobs` limit (the message names the tenant, its count and its limit). `conflict`: the record kept changing under concurrent writers; try again.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/tenants/{tenant}/target-policy/delete(deleteTenantTargetPolicy)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Read the default target policy.
+    ///
+    /// The default record (`source: default`), or the built-in default (`source: builtIn`) when there is none.
+    ///
+    /// - Remark: HTTP `GET /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)`.
+    public enum getDefaultTargetPolicy {
+        public static let id: Swift.String = "getDefaultTargetPolicy"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/target-policy/default/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.getDefaultTargetPolicy.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.getDefaultTargetPolicy.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.getDefaultTargetPolicy.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.getDefaultTargetPolicy.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/target-policy/default/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/target-policy/default/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TargetPolicy)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TargetPolicy {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.getDefaultTargetPolicy.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.getDefaultTargetPolicy.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The default policy.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.getDefaultTargetPolicy.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.getDefaultTargetPolicy.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this (`forbidden`: a viewer that writes, a non-admin on quotas or target policies, an admin scoped to some tenants only on quotas or target policies), or the tenant's target policy refuses the job's target (`targetNotAllowed`, with `field` naming it, e.g. `target.exec`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/get(getDefaultTargetPolicy)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Create or replace the default target policy.
+    ///
+    /// Writes the default record, which applies to every tenant without its own. With a `resourceVersion` in the body the write is conditional. 422 lists every bad field.
+    ///
+    /// - Remark: HTTP `PUT /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)`.
+    public enum setDefaultTargetPolicy {
+        public static let id: Swift.String = "setDefaultTargetPolicy"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.setDefaultTargetPolicy.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.setDefaultTargetPolicy.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.setDefaultTargetPolicy.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.TargetPolicySpec)
+            }
+            public var body: Operations.setDefaultTargetPolicy.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.setDefaultTargetPolicy.Input.Headers = .init(),
+                body: Operations.setDefaultTargetPolicy.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.TargetPolicy)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TargetPolicy {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.setDefaultTargetPolicy.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.setDefaultTargetPolicy.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The record existed and is now this policy.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.setDefaultTargetPolicy.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.setDefaultTargetPolicy.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/responses/201/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// The path of the resource created or to be created, e.g. `/v1/tenants/payments/jobs/nightly-settlement`.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/responses/201/headers/Location`.
+                    public var Location: Components.Headers.Location
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - Location: The path of the resource created or to be created, e.g. `/v1/tenants/payments/jobs/nightly-settlement`.
+                    public init(Location: Components.Headers.Location) {
+                        self.Location = Location
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.setDefaultTargetPolicy.Output.Created.Headers
+                /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/target-policy/default/PUT/responses/201/content/application\/json`.
+                    case json(Components.Schemas.TargetPolicy)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.TargetPolicy {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.setDefaultTargetPolicy.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.setDefaultTargetPolicy.Output.Created.Headers,
+                    body: Operations.setDefaultTargetPolicy.Output.Created.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The record was created.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.setDefaultTargetPolicy.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.setDefaultTargetPolicy.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read: the body is not JSON or not an object (`malformedJson`), a field has the wrong JSON type or an unknown enum value (`wrongType`), a field is unknown (`unknownField`, with every unknown field in `problems`), or a path, query or header parameter breaks its limits (`invalidParameter`). `field` names the field or parameter.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this (`forbidden`: a viewer that writes, a non-admin on quotas or target policies, an admin scoped to some tenants only on quotas or target policies), or the tenant's target policy refuses the job's target (`targetNotAllowed`, with `field` naming it, e.g. `target.exec`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write conflicts with what is stored; nothing was written. `alreadyExists`: a create of an existing job. `staleResourceVersion`: the `resourceVersion` (or `If-Match`) given is no longer current; read again and retry. `quotaExceeded`: the tenant is at its `maxJobs` limit (the message names the tenant, its count and its limit). `conflict`: the record kept changing under concurrent writers; try again.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the server's configured limit, 1 MiB by default (`payloadTooLarge`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body's `Content-Type` is not the one the operation takes (`application/json`, or `application/merge-patch+json` for PATCH) (`unsupportedMediaType`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is well-formed but breaks the rules (`invalid`): `problems` names every field at fault and why, as `etcron apply` does (e.g. `retry.maxRetries: must be from 0 to 100, not 250`). Nothing was written.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.UnprocessableContent)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.UnprocessableContent {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/put(setDefaultTargetPolicy)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Delete the default target policy.
+    ///
+    /// Deletes the default record: the built-in default applies to every tenant without its own. With `If-Match` the record is deleted only at that `resourceVersion`. 404 when there is no default record.
+    ///
+    /// - Remark: HTTP `DELETE /v1/target-policy/default`.
+    /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)`.
+    public enum deleteDefaultTargetPolicy {
+        public static let id: Swift.String = "deleteDefaultTargetPolicy"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/target-policy/default/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Delete only if this is the record's current `resourceVersion`: the decimal revision, bare or quoted as the `ETag` header carries it (`"42"`), or `*` (any version: the same as leaving the header out). A stale one is 409 `staleResourceVersion`; a malformed one is 400 `invalidParameter`.
+                ///
+                /// - Remark: Generated from `#/paths/v1/target-policy/default/DELETE/header/If-Match`.
+                public var If_hyphen_Match: Components.Parameters.IfMatch?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.deleteDefaultTargetPolicy.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - If_hyphen_Match: Delete only if this is the record's current `resourceVersion`: the decimal revision, bare or quoted as the `ETag` header carries it (`"42"`), or `*` (any version: the same as leaving the header out). A stale one is 409 `staleResourceVersion`; a malformed one is 400 `invalidParameter`.
+                ///   - accept:
+                public init(
+                    If_hyphen_Match: Components.Parameters.IfMatch? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.deleteDefaultTargetPolicy.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.If_hyphen_Match = If_hyphen_Match
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.deleteDefaultTargetPolicy.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.deleteDefaultTargetPolicy.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                public init() {}
+            }
+            /// The record was deleted.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.deleteDefaultTargetPolicy.Output.NoContent)
+            /// The record was deleted.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            public static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            public var noContent: Operations.deleteDefaultTargetPolicy.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read: the body is not JSON or not an object (`malformedJson`), a field has the wrong JSON type or an unknown enum value (`wrongType`), a field is unknown (`unknownField`, with every unknown field in `problems`), or a path, query or header parameter breaks its limits (`invalidParameter`). `field` names the field or parameter.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role may not do this (`forbidden`: a viewer that writes, a non-admin on quotas or target policies, an admin scoped to some tenants only on quotas or target policies), or the tenant's target policy refuses the job's target (`targetNotAllowed`, with `field` naming it, e.g. `target.exec`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such resource, or one in a tenant outside the token's scope: the two are indistinguishable (`notFound`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write conflicts with what is stored; nothing was written. `alreadyExists`: a create of an existing job. `staleResourceVersion`: the `resourceVersion` (or `If-Match`) given is no longer current; read again and retry. `quotaExceeded`: the tenant is at its `maxJobs` limit (the message names the tenant, its count and its limit). `conflict`: the record kept changing under concurrent writers; try again.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/503`.
             ///
             /// HTTP response code: `503 serviceUnavailable`.
             case serviceUnavailable(Components.Responses.ServiceUnavailable)

@@ -92,6 +92,11 @@ public struct JobKeys: Sendable, Hashable {
     public var quotas: String { base.prefix + "quotas/" }
     /// The record of `scope`: `<prefix>quotas/*` for the default, `<prefix>quotas/<tenant>`.
     public func quota(_ scope: QuotaScope) -> String { quotas + scope.keySegment }
+    /// Every target policy record: `<prefix>target-policies/`.
+    public var targetPolicies: String { base.prefix + "target-policies/" }
+    /// The target policy of `scope`: `<prefix>target-policies/*` for the default,
+    /// `<prefix>target-policies/<tenant>`.
+    public func targetPolicy(_ scope: QuotaScope) -> String { targetPolicies + scope.keySegment }
     /// The key every limited job creation in `tenant` compares and bumps.
     public func quotaGuard(_ tenant: String) -> String { base.prefix + "quota-guards/" + tenant }
 

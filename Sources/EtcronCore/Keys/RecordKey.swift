@@ -13,6 +13,8 @@ public enum RecordKey: Hashable, Sendable {
     case decision(JobID, scheduledUnix: Int64)
     /// `<prefix>quotas/*` or `<prefix>quotas/<tenant>` with a valid tenant.
     case quota(QuotaScope)
+    /// `<prefix>target-policies/*` or `<prefix>target-policies/<tenant>` with a valid tenant.
+    case targetPolicy(QuotaScope)
     /// `<prefix>assignments/<replica>/<run id>`
     case assignment(replicaID: String, runID: String)
     /// `<prefix>members/<replica>`
@@ -22,7 +24,7 @@ public enum RecordKey: Hashable, Sendable {
     public var job: JobID? {
         switch self {
         case .spec(let id), .status(let id), .run(let id, _), .trigger(let id, _), .decision(let id, _): return id
-        case .quota, .assignment, .member: return nil
+        case .quota, .targetPolicy, .assignment, .member: return nil
         }
     }
 
@@ -56,6 +58,10 @@ public enum RecordKey: Hashable, Sendable {
             guard Self.quotaKeyProblem(key, keys: keys) == nil else { return nil }
             let segment = String(key.dropFirst(keys.quotas.count))
             self = .quota(segment == "*" ? .default : .tenant(segment))
+        } else if key.hasPrefix(keys.targetPolicies) {
+            guard Self.scopeProblem(key, prefix: keys.targetPolicies, kind: "target policy") == nil else { return nil }
+            let segment = String(key.dropFirst(keys.targetPolicies.count))
+            self = .targetPolicy(segment == "*" ? .default : .tenant(segment))
         } else {
             return nil
         }
@@ -65,10 +71,16 @@ public enum RecordKey: Hashable, Sendable {
     /// not a DNS subdomain, e.g. it holds a `/` or capitals); nil when it names one, or
     /// when the key is not under ``JobKeys/quotas`` at all.
     public static func quotaKeyProblem(_ key: String, keys: JobKeys) -> String? {
-        guard key.hasPrefix(keys.quotas) else { return nil }
-        let segment = String(key.dropFirst(keys.quotas.count))
+        scopeProblem(key, prefix: keys.quotas, kind: "quota")
+    }
+
+    /// Why `key`, a tenant-scoped record's key under `prefix` (`*` or a tenant), names
+    /// no `kind` record; nil when it names one, or is not under `prefix`.
+    public static func scopeProblem(_ key: String, prefix: String, kind: String) -> String? {
+        guard key.hasPrefix(prefix) else { return nil }
+        let segment = String(key.dropFirst(prefix.count))
         guard segment != "*", let reason = JobName.refusal(of: segment) else { return nil }
-        return "is not a quota key: its tenant \(reason)"
+        return "is not a \(kind) key: its tenant \(reason)"
     }
 
     /// The `/`-separated parts of `key` after `prefix` (at most 5: more is no record's

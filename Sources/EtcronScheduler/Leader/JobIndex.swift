@@ -89,7 +89,7 @@ final class JobIndex: Sendable {
                     entry.statusRevision = kv.modRevision
                 }
                 return .none
-            case .run, .decision, .quota, .assignment, .member:
+            case .run, .decision, .quota, .targetPolicy, .assignment, .member:
                 return .none  // runs: putRun; the rest is not watched
             case .trigger(_, let triggerID):
                 guard let trigger = try? Etcron_V1_ManualTrigger(serializedBytes: kv.value) else { return .none }
@@ -147,7 +147,7 @@ final class JobIndex: Sendable {
                 entry.status = nil
                 entry.statusRevision = 0
                 return .none
-            case .decision, .quota, .assignment, .member:
+            case .decision, .quota, .targetPolicy, .assignment, .member:
                 return .none
             }
         }

@@ -15,8 +15,19 @@ struct SchedulingSpec: Sendable, Hashable {
     var historyFailed: Int32
     var createdAtUnixMs: Int64
     var scheduleSinceUnixMs: Int64
+    /// For a spec an editor wrote (`policy_bound`): its target as its tenant's policy
+    /// sees it, and the editor; nil for admins' specs, which no policy binds.
+    var bound: Bound?
+
+    struct Bound: Sendable, Hashable {
+        var target: PolicedTarget
+        var author: String
+    }
 
     init(_ spec: Etcron_V1_JobSpec) {
+        if spec.policyBound, let target = PolicedTarget(spec.target) {
+            bound = Bound(target: target, author: spec.updatedBy)
+        }
         concurrencyPolicy = spec.concurrencyPolicy
         startingDeadlineSeconds = spec.startingDeadlineSeconds
         suspend = spec.suspend

@@ -105,12 +105,19 @@ extension LeaderScheduler {
             return nil
         }
         let quota = quotas.withLock { $0.maxRunningRuns(forTenant: job.tenant) }
+        // A spec an editor wrote runs only while its tenant's policy allows its target.
+        var refusal: String?
+        if let bound = entry.spec?.bound,
+            let (_, reason) = targetPolicies.withLock({ $0.policy(forTenant: job.tenant) }).refusal(of: bound.target, tenant: job.tenant)
+        {
+            refusal = "not run: \(reason) (the job was last written by \(bound.author.isEmpty ? "a token" : "token \"\(bound.author)\""), which is not an admin's)"
+        }
         let input = SyncInput(
             spec: spec, schedule: schedule, specRevision: entry.specRevision, status: entry.status,
             runs: Array(entry.runs.values), triggers: entry.triggers.map { SyncInput.Trigger(id: $0.key, request: $0.value) },
             liveMembers: Set(executors.leases.keys), memberLeases: executors.leases,
             tenantActiveRuns: quota == nil ? 0 : index.activeRuns(tenant: job.tenant),
-            tenantRunQuota: quota, leaderToken: leadership.fence.token, now: now())
+            tenantRunQuota: quota, targetRefusal: refusal, leaderToken: leadership.fence.token, now: now())
         let result = JobSync.sync(input)
         let assigned = assign(result, entry, executors.sorted)
         guard !result.isEmpty || !assigned.isEmpty else { return Decided(job: job, result: result, assigned: [], item: nil) }

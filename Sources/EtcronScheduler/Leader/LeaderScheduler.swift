@@ -27,6 +27,8 @@ final class LeaderScheduler: Sendable {
     let retries: SyncRetries
     /// Per-tenant quotas, loaded with the jobs and followed by a watch.
     let quotas = Mutex(QuotaBook())
+    /// Per-tenant target policies, loaded with the jobs and followed by a watch.
+    let targetPolicies = Mutex(TargetPolicyBook())
 
     var client: any EtcdKV { leadership.client }
     var logger: Logger { leadership.logger }
@@ -53,6 +55,9 @@ final class LeaderScheduler: Sendable {
         let (book, quotaRevision, corrupt) = try await QuotaBook.load(client: client, keys: keys)
         corrupt.forEach(reportCorruptQuota)
         quotas.withLock { $0 = book }
+        let (policies, policyRevision, badPolicies) = try await TargetPolicyBook.load(client: client, keys: keys)
+        badPolicies.forEach(reportCorruptPolicy)
+        targetPolicies.withLock { $0 = policies }
         let revision = try await client.rangePaged(.prefix(keys.jobs), pageSize: 2000) { kvs in
             for kv in kvs { self.index.put(kv) }
         }
@@ -74,6 +79,7 @@ final class LeaderScheduler: Sendable {
                 group.addTask { try await self.followJobs(from: revision + 1) }
                 group.addTask { try await self.followMembers(from: members.header.revision + 1) }
                 group.addTask { try await self.followQuotas(from: quotaRevision + 1) }
+                group.addTask { try await self.followTargetPolicies(from: policyRevision + 1) }
                 group.addTask { await self.timerLoop() }
                 group.addTask { try await self.collectHistory() }
                 for worker in 0..<queue.workerCount {
@@ -120,6 +126,19 @@ final class LeaderScheduler: Sendable {
                 if let corrupt = quotas.withLock({ $0.apply(event, keys: keys) }) { reportCorruptQuota(corrupt) }
             }
         }
+    }
+
+    private func followTargetPolicies(from revision: Int64) async throws {
+        for try await response in client.watch(.prefix(keys.targetPolicies), options: WatchOptions(startRevision: revision)) {
+            for event in response.events {
+                if let corrupt = targetPolicies.withLock({ $0.apply(event, keys: keys) }) { reportCorruptPolicy(corrupt) }
+            }
+        }
+    }
+
+    private func reportCorruptPolicy(_ record: CorruptRecord) {
+        metrics.corruptRecord("target policy")
+        logger.error("target policy record cannot be read; its tenant falls back to the default policy", metadata: ["record": "\(record)"])
     }
 
     private func reportCorruptQuota(_ record: CorruptRecord) {

@@ -42,6 +42,10 @@ public struct SyncInput: Sendable {
     public var tenantActiveRuns: Int
     /// The tenant's limit of concurrently active runs; nil means none.
     public var tenantRunQuota: Int?
+    /// Why the job's target may not run (its tenant's target policy refuses the target of
+    /// a spec an editor wrote); nil when it may. Due times are then skipped with reason
+    /// `error` and manual triggers end as failed runs, with this message.
+    public var targetRefusal: String?
     /// The deciding leader's fencing token, written into every record.
     public var leaderToken: Int64
     /// Now.
@@ -51,8 +55,10 @@ public struct SyncInput: Sendable {
     public init(
         spec: Etcron_V1_JobSpec, schedule: CronSchedule, specRevision: Int64, status: Etcron_V1_JobStatus?,
         runs: [Etcron_V1_Run] = [], triggers: [Trigger] = [], liveMembers: Set<String> = [],
-        memberLeases: [String: Int64] = [:], tenantActiveRuns: Int = 0, tenantRunQuota: Int? = nil, leaderToken: Int64, now: Date
+        memberLeases: [String: Int64] = [:], tenantActiveRuns: Int = 0, tenantRunQuota: Int? = nil, targetRefusal: String? = nil,
+        leaderToken: Int64, now: Date
     ) {
+        self.targetRefusal = targetRefusal
         self.spec = spec
         self.schedule = schedule
         self.specRevision = specRevision

@@ -120,6 +120,10 @@ struct SyncState {
             record(skip(scheduled, .missedDeadline, "decided \(lateness) s after its time, past the starting deadline of \(deadline) s"))
             return
         }
+        if let refusal = input.targetRefusal {
+            record(skip(scheduled, .error, refusal))
+            return
+        }
         if let quota = input.tenantRunQuota, input.tenantActiveRuns >= quota {
             record(skip(scheduled, .quota, "tenant \(spec.tenant) has \(input.tenantActiveRuns) active runs, its quota is \(quota)"))
             return
@@ -199,6 +203,12 @@ struct SyncState {
             run.note = trigger.request.note
             run.requestedBy = trigger.request.requestedBy
             run.requestedAtUnixMs = trigger.request.requestedAtUnixMs
+            if let refusal = input.targetRefusal {
+                // Never assigned: it ends at once, saying why.
+                run.state = .failed
+                run.message = refusal
+                run.finishedAtUnixMs = Int64((input.now.timeIntervalSince1970 * 1000).rounded(.down))
+            }
             result.newRuns.append(run)
             runs[runID] = run
         }
