@@ -89,6 +89,10 @@ struct OperatorCommand: AsyncParsableCommand {
 /// (installed next to `etcron`), so that none outlives the replica.
 /// With `exec-user`, targets run as that user (see ``ExecUser``).
 func targetSettings(_ configuration: ReplicaConfiguration, logger: Logger) throws -> TargetRunnerSettings {
+    let fence = HTTPFence(
+        deniedNetworks: configuration.httpDenyNetworks.compactMap(IPNetwork.init),
+        deniedEndpoints: HTTPFence.endpoints(
+            configuration.etcd.endpoints + [configuration.http.listen.description, configuration.http.advertisedAddress()]))
     var launcher = ExecGuard.Launcher.besideThisProgram()
     if launcher == nil {
         logger.warning("\(ExecGuard.executableName) is not installed next to etcron: exec targets start without it, and a replica killed with SIGKILL leaves them running")
@@ -97,9 +101,9 @@ func targetSettings(_ configuration: ReplicaConfiguration, logger: Logger) throw
         let runAs = try ExecUser.resolve(user, guardInstalled: launcher != nil)
         launcher?.runAs = runAs
         logger.info("exec targets run as \(user)", metadata: ["uid": "\(runAs.uid)", "gid": "\(runAs.gid)"])
-        if let launcher { return ExecUser.settings(runAs: runAs, launcher: launcher) }
+        if let launcher { return ExecUser.settings(runAs: runAs, launcher: launcher, fence: fence) }
     }
-    return TargetRunnerSettings(execGuard: launcher)
+    return TargetRunnerSettings(execGuard: launcher, httpFence: fence)
 }
 
 /// The `/v1` API's tokens: nil (and a warning) without a token file; a malformed file
@@ -168,6 +172,9 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("exec-user"), help: "The user[:group] exec targets run as (needs root); default: the replica's own.")
     var execUser: String?
 
+    @Option(name: .customLong("http-deny-networks"), help: "Comma-separated CIDRs no http target may reach (beyond link-local, etcd and the replicas).")
+    var httpDenyNetworks: String?
+
     @Option(name: .customLong("api-tokens-file"), help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants); without it /v1 answers 401.")
     var apiTokensFile: String?
 
@@ -191,6 +198,7 @@ struct ReplicaFlags: ParsableArguments {
         flags["job-metrics-limit"] = jobMetricsLimit
         flags["api-tokens-file"] = apiTokensFile
         flags["exec-user"] = execUser
+        flags["http-deny-networks"] = httpDenyNetworks
         flags["api-rate-limit"] = apiRateLimit
         flags["api-max-body-bytes"] = apiMaxBodyBytes
         flags["log-level"] = logLevel

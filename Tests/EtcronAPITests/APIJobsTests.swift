@@ -1,6 +1,7 @@
 @testable import EtcronAPI
 import EtcdTestHarness
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -47,8 +48,12 @@ struct APIJobsTests {
             headers: http.allHeaderFields)
     }
 
+    /// The client endpoint of the etcd the running `withAPI` started.
+    static let currentEtcdEndpoint = Mutex<String?>(nil)
+
     static func withAPI(_ extra: [String] = [], _ body: (Int) async throws -> Void) async throws {
         try await withEtcd { cluster in
+            currentEtcdEndpoint.withLock { $0 = cluster.clientEndpoints.first }
             let file = cluster.rootDirectory + "/tokens.yaml"
             let text = "tokens:\n" + tokens.map {
                 "  - {name: \($0.name), sha256: \(APITokenBook.sha256Hex(of: $0.token)), role: \($0.role), tenants: [\($0.tenants.joined(separator: ","))]}\n"

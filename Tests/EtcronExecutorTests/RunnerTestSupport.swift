@@ -145,7 +145,7 @@ actor HTTPTestServer {
     private var starting: Task<(url: String, process: ManagedProcess), any Error>?
 
     static let script = #"""
-    import http.server, sys, threading, time, os
+    import http.server, sys, threading, time, os, urllib.parse
 
     hits = {}
     lock = threading.Lock()
@@ -161,19 +161,23 @@ actor HTTPTestServer {
                 hits[key] = hits.get(key, 0) + 1
                 count = hits[key]
             parts = self.path.split("?")[0].strip("/").split("/")
-            status, extra = 200, b""
-            if parts[0] == "status":
+            status, extra, location = 200, b"", None
+            if parts[0] == "redirect":
+                status, location = 302, urllib.parse.unquote(parts[1])
+            elif parts[0] == "status":
                 status = int(parts[1])
             elif parts[0] == "slow":
                 time.sleep(float(parts[1]))
             elif parts[0] == "big":
                 extra = b"x" * int(parts[1])
-            text = "method=%s\nidempotency-key=%s\nscheduled=%s\nattempt=%s\nx-custom=%s\nhits=%d\nbody=%s\n" % (
+            text = "method=%s\nidempotency-key=%s\nscheduled=%s\nattempt=%s\nx-custom=%s\nhits=%d\nhost=%s\nbody=%s\n" % (
                 self.command, key, self.headers.get("X-Etcron-Scheduled-Time", ""),
                 self.headers.get("X-Etcron-Attempt", ""), self.headers.get("X-Custom", ""),
-                count, body.decode("utf-8", "replace"))
+                count, self.headers.get("Host", ""), body.decode("utf-8", "replace"))
             out = extra + text.encode()
             self.send_response(status)
+            if location:
+                self.send_header("Location", location)
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()
             self.wfile.write(out)

@@ -31,6 +31,7 @@ struct ExecRunner: AttemptRunner {
 
     func runAttempt(_ context: AttemptContext) async -> AttemptResult {
         let capacity = context.settings.outputLimit
+        if let refusal = context.request.policyRefusal { return .notStarted(refusal, capacity: capacity) }
         let environment = ExecEnvironment.merged(
             inherited: context.settings.inheritedEnvironment,
             job: target.env,

@@ -17,6 +17,8 @@ final class HTTPAttemptDelegate: NSObject, URLSessionDataDelegate, Sendable {
         var body: OutputRingBuffer
         /// The transport error, if the request did not complete.
         var error: (any Error)?
+        /// Why a redirect was not followed (the fence refused its target).
+        var refusal: String?
         /// When it ended.
         var finishedAt: Date
     }
@@ -26,13 +28,32 @@ final class HTTPAttemptDelegate: NSObject, URLSessionDataDelegate, Sendable {
         var body: OutputRingBuffer
         var completion: Completion?
         var waiter: CheckedContinuation<Completion, Never>?
+        var refusal: String?
     }
 
     private let state: Mutex<State>
+    private let vet: @Sendable (URL) -> Result<[[UInt8]], HTTPFence.Refusal>
 
-    /// A delegate keeping at most `capacity` bytes of the body.
-    init(capacity: Int) {
+    /// A delegate keeping at most `capacity` bytes of the body, following a redirect only
+    /// when `vet` allows its target.
+    init(capacity: Int, vet: @escaping @Sendable (URL) -> Result<[[UInt8]], HTTPFence.Refusal> = { _ in .success([]) }) {
         state = Mutex(State(body: OutputRingBuffer(capacity: capacity)))
+        self.vet = vet
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        guard let url = request.url else { return completionHandler(nil) }
+        switch vet(url) {
+        case .success(let addresses):
+            completionHandler(HTTPRunner.pinned(request, to: addresses))
+        case .failure(let refusal):
+            // Not followed: the redirect's own response ends the attempt, as refused.
+            state.withLock { $0.refusal = "\(url.absoluteString): \(refusal)" }
+            completionHandler(nil)
+        }
     }
 
     /// Waits until the request has completed, failed or been cancelled.
@@ -67,7 +88,7 @@ final class HTTPAttemptDelegate: NSObject, URLSessionDataDelegate, Sendable {
             if state.status == nil {
                 state.status = (task.response as? HTTPURLResponse)?.statusCode
             }
-            let completion = Completion(status: state.status, body: state.body, error: error, finishedAt: finishedAt)
+            let completion = Completion(status: state.status, body: state.body, error: error, refusal: state.refusal, finishedAt: finishedAt)
             state.completion = completion
             defer { state.waiter = nil }
             return (completion, state.waiter)

@@ -42,10 +42,18 @@ struct HTTPRunner: AttemptRunner {
         guard let url = URL(string: target.url) else {
             return .notStarted("http target: url \"\(target.url)\" is invalid", capacity: capacity)
         }
-        let delegate = HTTPAttemptDelegate(capacity: capacity)
+        if let refusal = context.request.policyRefusal { return .notStarted(refusal, capacity: capacity) }
+        let fence = context.settings.httpFence
+        let policy = context.request.targetPolicy
+        let addresses: [[UInt8]]
+        switch fence.vet(url, policy: policy) {
+        case .success(let vetted): addresses = vetted
+        case .failure(let refusal): return .notStarted("http target refused: \(refusal)", capacity: capacity)
+        }
+        let delegate = HTTPAttemptDelegate(capacity: capacity) { fence.vet($0, policy: policy) }
         let session = URLSession(configuration: Self.configuration, delegate: delegate, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        let task = session.dataTask(with: request(url, context))
+        let task = session.dataTask(with: Self.pinned(request(url, context), to: addresses))
         let timeout = context.request.attemptTimeout
         let stop = context.stop
         // Unstructured, like the exec watchdog: the stop signal carries cancellation.
@@ -68,6 +76,22 @@ struct HTTPRunner: AttemptRunner {
             output: completion.body,
             message: summary.message
         )
+    }
+
+    /// A plain-http request sent to the address that was checked, the URL's host in the
+    /// `Host` header, so that the name cannot resolve elsewhere by the time it connects;
+    /// an https one as it is (its certificate is checked against the name).
+    static func pinned(_ request: URLRequest, to addresses: [[UInt8]]) -> URLRequest {
+        guard let url = request.url, url.scheme?.lowercased() == "http", let host = url.host, IPNetwork.address(host) == nil,
+            let address = addresses.first, var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        else { return request }
+        let text = IPNetwork.text(IPNetwork.unmapped(address))
+        components.host = text.contains(":") ? "[\(text)]" : text
+        guard let pinnedURL = components.url else { return request }
+        var pinned = request
+        pinned.url = pinnedURL
+        pinned.setValue(url.port.map { "\(host):\($0)" } ?? host, forHTTPHeaderField: "Host")
+        return pinned
     }
 
     /// The method: as given (upper-cased), else POST with a body and GET without.
@@ -117,6 +141,9 @@ struct HTTPRunner: AttemptRunner {
             case .stopped(let reason):
                 return Summary(result: .stopped, message: "\(reason): request cancelled\(partial)")
             }
+        }
+        if let refusal = completion.refusal {
+            return Summary(result: .failed, message: "\(method) \(target.url): redirect refused: \(refusal)")
         }
         if let error = completion.error {
             return Summary(result: .failed, message: "\(method) \(target.url) failed: \(Self.describe(error))")

@@ -26,6 +26,22 @@ public struct RunRequest: Sendable {
     /// How long an exec target has between SIGTERM and SIGKILL when it is stopped or
     /// timed out.
     public var stopGrace: Duration
+    /// For a job an editor wrote: its tenant's target policy, checked again before every
+    /// attempt (and, for an http target, on every address it connects to); nil for
+    /// admins' jobs.
+    public var targetPolicy: Etcron_V1_TargetPolicy?
+    /// Why the target policy of a job an editor wrote could not be read: its attempts
+    /// fail with this message.
+    public var policyProblem: String?
+
+    /// Why this request's target may not run under its tenant's policy; nil when it may.
+    public var policyRefusal: String? {
+        if let policyProblem { return policyProblem }
+        guard let targetPolicy, let target = PolicedTarget(target), let (field, reason) = targetPolicy.refusal(of: target, tenant: tenant) else {
+            return nil
+        }
+        return "not run: \(field): \(reason)"
+    }
 
     /// Describes a run; see the properties.
     public init(

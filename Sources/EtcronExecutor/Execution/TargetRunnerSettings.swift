@@ -17,6 +17,8 @@ public struct TargetRunnerSettings: Sendable {
     /// Starts exec targets through this guard, so none outlives its executor (see
     /// ``ExecGuard``); nil starts them directly.
     public var execGuard: ExecGuard.Launcher?
+    /// Where http targets may not connect (see ``HTTPFence``).
+    public var httpFence: HTTPFence
 
     /// Settings with the defaults described on each property.
     public init(
@@ -24,8 +26,10 @@ public struct TargetRunnerSettings: Sendable {
         inheritedEnvironment: [String: String] = ExecEnvironment.minimal(),
         defaultWorkingDirectory: String? = nil,
         outputDrainWindow: Duration = .milliseconds(500),
-        execGuard: ExecGuard.Launcher? = nil
+        execGuard: ExecGuard.Launcher? = nil,
+        httpFence: HTTPFence = HTTPFence()
     ) {
+        self.httpFence = httpFence
         self.execGuard = execGuard
         self.outputLimit = outputLimit
         self.inheritedEnvironment = inheritedEnvironment

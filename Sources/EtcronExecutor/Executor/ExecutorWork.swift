@@ -39,6 +39,7 @@ public struct ExecutorWork: SessionWork {
         let prefix = jobKeys.assignments(replicaID)
         let existing = try await client.range(.prefix(prefix))
         try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.followMembers(client: client, keys: keys) }
             var started: Set<String> = []
             for kv in existing.kvs where started.insert(kv.keyString).inserted {
                 group.addTask { await self.execute(pointer: kv, client: client, leaseID: leaseID, replicaID: replicaID, keys: jobKeys) }
@@ -54,6 +55,30 @@ public struct ExecutorWork: SessionWork {
                     group.addTask { await self.execute(pointer: pointer, client: client, leaseID: leaseID, replicaID: replicaID, keys: jobKeys) }
                 }
             }
+        }
+    }
+
+    /// Keeps the http fence's list of the replicas' listeners (their advertised addresses)
+    /// current: no http target may call a replica, whatever name reaches it.
+    private func followMembers(client: any EtcdKV, keys: ReplicaKeys) async throws {
+        var members: [String: String] = [:]
+        func publish() {
+            settings.httpFence.setMemberEndpoints(HTTPFence.endpoints(members.values.sorted()))
+        }
+        let initial = try await client.range(.prefix(keys.members))
+        for kv in initial.kvs {
+            if let member = try? Etcron_V1_Member(serializedBytes: kv.value), !member.address.isEmpty { members[kv.keyString] = member.address }
+        }
+        publish()
+        for try await response in client.watch(.prefix(keys.members), options: WatchOptions(startRevision: initial.header.revision + 1)) {
+            for event in response.events {
+                if event.kind == .put, let member = try? Etcron_V1_Member(serializedBytes: event.kv.value), !member.address.isEmpty {
+                    members[event.kv.keyString] = member.address
+                } else {
+                    members[event.kv.keyString] = nil
+                }
+            }
+            publish()
         }
     }
 
@@ -73,7 +98,16 @@ public struct ExecutorWork: SessionWork {
             // Attempts made by earlier executors of this run (lost mid-run, then retried);
             // the claim counted this executor's first. They count against the retry policy.
             let earlier = max(0, Int(run.attempts) - 1)
-            let request = RunRequest(run: run, spec: spec, earlierAttempts: earlier, stopGrace: stopGrace)
+            var request = RunRequest(run: run, spec: spec, earlierAttempts: earlier, stopGrace: stopGrace)
+            if spec.policyBound {
+                // An editor's job: its tenant's policy is checked again on every attempt;
+                // when it cannot be read, the attempts fail saying so (never run unchecked).
+                do {
+                    request.targetPolicy = try await JobStore(client: client, keys: keys).targetPolicyInForce(tenant: run.tenant).policy
+                } catch {
+                    request.policyProblem = "cannot read tenant \(run.tenant)'s target policy: \(error.message)"
+                }
+            }
             let runner = TargetRunner(request, settings: settings, logger: logger, metrics: metrics)
             let metrics = self.metrics
             let outcome = await withTaskGroup(of: RunOutcome?.self) { group in

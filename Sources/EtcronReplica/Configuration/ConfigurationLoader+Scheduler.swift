@@ -1,3 +1,6 @@
+import EtcronCore
+import Foundation
+
 extension ConfigurationLoader {
     /// `executor`: true or false.
     func executorEnabled(_ values: SettingValues) throws(ConfigurationError) -> Bool {
@@ -32,6 +35,18 @@ extension ConfigurationLoader {
     func execUser(_ values: SettingValues) throws(ConfigurationError) -> String? {
         guard let (user, _) = try values.string(SettingName.execUser), !user.isEmpty else { return nil }
         return user
+    }
+
+    /// `http-deny-networks`: comma-separated CIDRs, each checked.
+    func httpDenyNetworks(_ values: SettingValues) throws(ConfigurationError) -> [String] {
+        guard let (text, origin) = try values.string(SettingName.httpDenyNetworks) else { return [] }
+        let networks = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let bad = networks.first(where: { IPNetwork($0) == nil }) {
+            throw ConfigurationError(
+                setting: SettingName.httpDenyNetworks, reason: "\"\(bad)\" is not a network in CIDR notation, e.g. 10.96.0.0/12 or fd00::/8",
+                origin: origin)
+        }
+        return networks
     }
 
     /// An integer setting within `range`; `fallback` when it is not set.

@@ -39,6 +39,7 @@ struct ConfigurationLoader {
         try loadSchedulerSettings(values, into: &configuration)
         configuration.apiTokensFile = try apiTokensFile(values)
         configuration.execUser = try execUser(values)
+        configuration.httpDenyNetworks = try httpDenyNetworks(values)
         configuration.log.level = try logLevel(values)
         configuration.log.format = try logFormat(values)
         return configuration

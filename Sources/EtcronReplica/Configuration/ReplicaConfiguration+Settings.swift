@@ -128,6 +128,12 @@ extension ReplicaConfiguration {
             defaultDescription: nil
         ),
         SettingDescription(
+            name: SettingName.httpDenyNetworks,
+            help: "Comma-separated networks (CIDR) no http target may reach, beyond link-local, unspecified and multicast ones, etcd and the replicas, which are always refused: e.g. 127.0.0.0/8,::1/128,10.96.0.0/12.",
+            valueName: "cidr,...",
+            defaultDescription: nil
+        ),
+        SettingDescription(
             name: SettingName.apiTokensFile,
             help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants), re-read when it changes; without it /v1 answers 401.",
             valueName: "path",

@@ -115,6 +115,10 @@ public struct ReplicaConfiguration: Sendable, Hashable {
     /// The user (and group) exec targets run as (`exec-user`: a name or a UID, with an
     /// optional `:GROUP`); nil: the replica's own user.
     public var execUser: String?
+    /// Networks no http target may reach, beyond the ones etcron always refuses
+    /// (`http-deny-networks`, comma-separated CIDRs, e.g. loopback or the cluster's service
+    /// range).
+    public var httpDenyNetworks: [String] = []
     /// The `/v1` API's token file (`api-tokens-file`); nil: the API answers 401.
     public var apiTokensFile: String?
     /// Logging settings.
@@ -150,6 +154,7 @@ extension ReplicaConfiguration: CustomStringConvertible {
             (SettingName.schedulerWorkers, String(schedulerWorkers)),
             (SettingName.apiTokensFile, apiTokensFile),
             (SettingName.execUser, execUser),
+            (SettingName.httpDenyNetworks, httpDenyNetworks.isEmpty ? nil : httpDenyNetworks.joined(separator: ",")),
             (SettingName.logLevel, log.level.rawValue),
             (SettingName.logFormat, log.format.rawValue),
             (SettingName.config, configFile),

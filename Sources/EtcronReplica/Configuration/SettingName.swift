@@ -20,6 +20,7 @@ enum SettingName {
     static let jobMetricsLimit = "job-metrics-limit"
     static let apiRateLimit = "api-rate-limit"
     static let execUser = "exec-user"
+    static let httpDenyNetworks = "http-deny-networks"
     static let apiMaxBodyBytes = "api-max-body-bytes"
     static let apiTokensFile = "api-tokens-file"
     static let logLevel = "log-level"
