@@ -46,9 +46,17 @@ struct OperatorCommand: AsyncParsableCommand {
                 maxBodyBytes: Int(configuration.apiMaxBodyBytes), requestsPerSecond: Double(configuration.apiRateLimit),
                 burst: Int(max(1, configuration.apiRateLimit * 2))),
             logger: Logger(label: "etcron.api"))
+        var tls: ListenerTLS?
+        if let certificate = configuration.http.tlsCertificateFile, let key = configuration.http.tlsKeyFile {
+            do {
+                tls = try ListenerTLS(certificateFile: certificate, keyFile: key, logger: logger)
+            } catch {
+                throw UsageFailure(message: error.description)
+            }
+        }
         let server = ReplicaHTTPServer(
             listen: configuration.http.listen, state: state, metrics: renderMetrics,
-            routes: [RouteRegistration { api.addRoutes(to: $0) }], logger: logger)
+            routes: [RouteRegistration { api.addRoutes(to: $0) }], tls: tls, logger: logger)
         let replica = ReplicaService(
             client: client,
             options: ReplicaOptions(
@@ -67,7 +75,7 @@ struct OperatorCommand: AsyncParsableCommand {
             services: [
                 .init(service: server),
                 .init(service: replica),
-            ] + (tokens.map { [.init(service: $0)] } ?? []),
+            ] + (tokens.map { [.init(service: $0)] } ?? []) + (tls.map { [.init(service: $0)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.info("etcron replica starting", metadata: [
@@ -172,6 +180,12 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("exec-user"), help: "The user[:group] exec targets run as (needs root); default: the replica's own.")
     var execUser: String?
 
+    @Option(name: .customLong("http-tls-cert-file"), help: "Certificate chain (PEM) of the HTTP listener: serve HTTPS (re-read when it changes).")
+    var httpTLSCertFile: String?
+
+    @Option(name: .customLong("http-tls-key-file"), help: "Private key (PEM) of the listener's certificate.")
+    var httpTLSKeyFile: String?
+
     @Option(name: .customLong("http-deny-networks"), help: "Comma-separated CIDRs no http target may reach (beyond link-local, etcd and the replicas).")
     var httpDenyNetworks: String?
 
@@ -199,6 +213,8 @@ struct ReplicaFlags: ParsableArguments {
         flags["api-tokens-file"] = apiTokensFile
         flags["exec-user"] = execUser
         flags["http-deny-networks"] = httpDenyNetworks
+        flags["http-tls-cert-file"] = httpTLSCertFile
+        flags["http-tls-key-file"] = httpTLSKeyFile
         flags["api-rate-limit"] = apiRateLimit
         flags["api-max-body-bytes"] = apiMaxBodyBytes
         flags["log-level"] = logLevel

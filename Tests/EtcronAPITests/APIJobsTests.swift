@@ -1,7 +1,6 @@
 @testable import EtcronAPI
 import EtcdTestHarness
 import Foundation
-import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -48,12 +47,16 @@ struct APIJobsTests {
             headers: http.allHeaderFields)
     }
 
-    /// The client endpoint of the etcd the running `withAPI` started.
-    static let currentEtcdEndpoint = Mutex<String?>(nil)
+    /// A live replica with the token file of ``tokens``; by default its tenants' editors
+    /// may write exec targets (a default target policy allowing them, as an admin would
+    /// set it), since most tests here are not about target policies.
+    static func withAPI(_ extra: [String] = [], allowExec: Bool = true, _ body: (Int) async throws -> Void) async throws {
+        try await withAPICluster(extra, allowExec: allowExec) { port, _ in try await body(port) }
+    }
 
-    static func withAPI(_ extra: [String] = [], _ body: (Int) async throws -> Void) async throws {
+    /// ``withAPI(_:allowExec:_:)`` with the etcd cluster it runs on.
+    static func withAPICluster(_ extra: [String] = [], allowExec: Bool = true, _ body: (Int, EtcdCluster) async throws -> Void) async throws {
         try await withEtcd { cluster in
-            currentEtcdEndpoint.withLock { $0 = cluster.clientEndpoints.first }
             let file = cluster.rootDirectory + "/tokens.yaml"
             let text = "tokens:\n" + tokens.map {
                 "  - {name: \($0.name), sha256: \(APITokenBook.sha256Hex(of: $0.token)), role: \($0.role), tenants: [\($0.tenants.joined(separator: ","))]}\n"
@@ -61,7 +64,12 @@ struct APIJobsTests {
             try text.write(toFile: file, atomically: true, encoding: .utf8)
             try await APIServerTests.withOperator(cluster, ["--api-tokens-file", file] + extra) { port, _ in
                 try await APIServerTests.eventually("the HTTP server answers") { try await APIServerTests.get(port, "/v1/openapi.json").0 == 200 }
-                try await body(port)
+                if allowExec {
+                    let policy = try await call(
+                        port, "PUT", "/v1/target-policy/default", token: "admin-secret", body: #"{"exec": {"allowed": true}, "http": {"allowed": true}}"#)
+                    #expect(policy.status == 201, "\(policy.json)")
+                }
+                try await body(port, cluster)
             }
         }
     }

@@ -15,7 +15,7 @@ struct APITargetPolicyTests {
 
     @Test("the built-in policy refuses an editor's exec job and http to metadata; a tenant policy allows listed commands; the leader refuses once it no longer does")
     func policies() async throws {
-        try await APIJobsTests.withAPI { port in
+        try await APIJobsTests.withAPI(allowExec: false) { port in
             let editor = "editor-a-secret"
             let admin = "admin-secret"
             let call = { (method: String, path: String, token: String, body: String?) in

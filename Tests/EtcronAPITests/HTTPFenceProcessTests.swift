@@ -1,6 +1,5 @@
 import EtcdTestHarness
 import Foundation
-import Synchronization
 import Testing
 
 /// A real operator's executor refuses http targets aimed at etcd, at a replica's own
@@ -10,11 +9,11 @@ import Testing
 struct HTTPFenceProcessTests {
     @Test("http jobs to etcd, to the replica's listener by name, and to 169.254.169.254 fail with the reason")
     func refusedTargets() async throws {
-        try await APIJobsTests.withAPI { port in
+        try await APIJobsTests.withAPICluster { port, cluster in
             let admin = "admin-secret"
-            let cluster = try #require(try await APIJobsTests.call(port, "GET", "/v1/cluster", token: admin).json["members"] as? [[String: Any]])
-            #expect(!cluster.isEmpty)
-            let etcd = try #require(APIJobsTests.currentEtcdEndpoint.withLock { $0 }).replacingOccurrences(of: "http://", with: "")
+            let members = try #require(try await APIJobsTests.call(port, "GET", "/v1/cluster", token: admin).json["members"] as? [[String: Any]])
+            #expect(!members.isEmpty)
+            let etcd = try #require(cluster.clientEndpoints.first).replacingOccurrences(of: "http://", with: "")
             let targets = [
                 ("to-etcd", "http://\(etcd)/version", "etcd or an etcron replica"),
                 ("to-replica", "http://localhost:\(port)/healthz", "etcd or an etcron replica"),

@@ -1,5 +1,8 @@
 import Crypto
+import EtcdClient
 import EtcdTestHarness
+import EtcronCore
+import EtcronProto
 import Foundation
 import Testing
 
@@ -29,6 +32,13 @@ struct APICommandTests {
                 logFile: root + "/cli-1.log")
             defer { Task { await replica.kill() } }
             let server = "http://127.0.0.1:\(port)"
+            // An administrator lets the tenants' editors run exec targets (straight in etcd).
+            let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
+            var policy = Etcron_V1_TargetPolicy()
+            policy.exec.allowed = true
+            policy.http.allowed = true
+            _ = try await JobStore(client: client, keys: JobKeys(ReplicaKeys(prefix: "/etcron/"))).setTargetPolicy(.default, policy)
+            await client.close()
             let home = ["XDG_CONFIG_HOME": root + "/config", "ETCRON_SERVER": "", "ETCRON_TOKEN": "", "ETCRON_ETCD_ENDPOINTS": ""]
             try "editor-a\n".write(toFile: root + "/token", atomically: true, encoding: .utf8)
 

@@ -219,7 +219,7 @@ struct ConfigurationTests {
         #expect(Set(names) == [
             "etcd-endpoints", "etcd-ca-file", "etcd-cert-file", "etcd-key-file", "etcd-username", "etcd-password-file",
             "etcd-password", "key-prefix", "replica-id", "http-listen", "advertise-address", "lease-ttl", "executor",
-            "scheduler-workers", "history-retention", "history-gc-interval", "job-metrics-limit", "api-rate-limit", "api-max-body-bytes", "exec-user", "http-deny-networks", "api-tokens-file", "log-level", "log-format", "config",
+            "scheduler-workers", "history-retention", "history-gc-interval", "job-metrics-limit", "api-rate-limit", "api-max-body-bytes", "exec-user", "http-deny-networks", "http-tls-cert-file", "http-tls-key-file", "api-tokens-file", "log-level", "log-format", "config",
         ])
         let password = ReplicaConfiguration.settings.first { $0.name == "etcd-password" }
         #expect(password?.flag == nil)

@@ -34,6 +34,7 @@ struct ConfigurationLoader {
         configuration.http.hostname = hostname
         configuration.http.listen = try listenAddress(values)
         configuration.http.advertiseAddress = try advertiseAddress(values)
+        (configuration.http.tlsCertificateFile, configuration.http.tlsKeyFile) = try listenerTLS(values)
         configuration.leaseTTL = try leaseTTL(values)
         configuration.executorEnabled = try executorEnabled(values)
         try loadSchedulerSettings(values, into: &configuration)
@@ -121,6 +122,20 @@ struct ConfigurationLoader {
             return try ListenAddress(parsing: text)
         } catch {
             throw ConfigurationError(setting: name, reason: error.description, origin: origin)
+        }
+    }
+
+    /// `http-tls-cert-file` and `http-tls-key-file`: both or neither.
+    private func listenerTLS(_ values: SettingValues) throws(ConfigurationError) -> (String?, String?) {
+        let certificate = try values.string(SettingName.httpTLSCertFile).flatMap { $0.value.isEmpty ? nil : $0 }
+        let key = try values.string(SettingName.httpTLSKeyFile).flatMap { $0.value.isEmpty ? nil : $0 }
+        switch (certificate, key) {
+        case (.some, nil):
+            throw ConfigurationError(setting: SettingName.httpTLSKeyFile, reason: "is needed with http-tls-cert-file", origin: certificate?.origin)
+        case (nil, .some):
+            throw ConfigurationError(setting: SettingName.httpTLSCertFile, reason: "is needed with http-tls-key-file", origin: key?.origin)
+        default:
+            return (certificate?.value, key?.value)
         }
     }
 

@@ -74,6 +74,18 @@ extension ReplicaConfiguration {
             defaultDescription: "the host name with the http-listen port"
         ),
         SettingDescription(
+            name: SettingName.httpTLSCertFile,
+            help: "Certificate chain (PEM) of the HTTP listener, which then speaks HTTPS; re-read when it changes. Needs http-tls-key-file.",
+            valueName: "path",
+            defaultDescription: nil
+        ),
+        SettingDescription(
+            name: SettingName.httpTLSKeyFile,
+            help: "Private key (PEM) of the HTTP listener's certificate; re-read when it changes. Needs http-tls-cert-file.",
+            valueName: "path",
+            defaultDescription: nil
+        ),
+        SettingDescription(
             name: SettingName.leaseTTL,
             help: "TTL in seconds (1-3600) of the etcd session lease; a dead leader is replaced after about this long.",
             valueName: "seconds",

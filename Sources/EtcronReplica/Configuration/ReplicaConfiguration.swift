@@ -35,6 +35,10 @@ public struct ReplicaConfiguration: Sendable, Hashable {
         /// The address others dial (`advertise-address`), nil to derive it; see
         /// `advertisedAddress(boundPort:)`.
         public var advertiseAddress: String?
+        /// The listener's certificate chain and key (`http-tls-cert-file`,
+        /// `http-tls-key-file`, PEM, both or neither): the server speaks HTTPS with them.
+        public var tlsCertificateFile: String?
+        public var tlsKeyFile: String?
         /// This machine's host name, from which the advertised address is derived when the
         /// server listens on every interface.
         public var hostname: String = "localhost"
@@ -154,6 +158,8 @@ extension ReplicaConfiguration: CustomStringConvertible {
             (SettingName.schedulerWorkers, String(schedulerWorkers)),
             (SettingName.apiTokensFile, apiTokensFile),
             (SettingName.execUser, execUser),
+            (SettingName.httpTLSCertFile, http.tlsCertificateFile),
+            (SettingName.httpTLSKeyFile, http.tlsKeyFile),
             (SettingName.httpDenyNetworks, httpDenyNetworks.isEmpty ? nil : httpDenyNetworks.joined(separator: ",")),
             (SettingName.logLevel, log.level.rawValue),
             (SettingName.logFormat, log.format.rawValue),

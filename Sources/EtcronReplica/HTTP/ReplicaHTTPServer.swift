@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -18,6 +20,7 @@ public struct ReplicaHTTPServer: Service {
     private let state: ReplicaState
     private let metrics: @Sendable () async -> String
     private let routes: [any ReplicaHTTPRoutes]
+    private let tls: ListenerTLS?
     private let logger: Logger
 
     /// A server for `listen`.
@@ -28,18 +31,21 @@ public struct ReplicaHTTPServer: Service {
     ///   - metrics: renders the `/metrics` body in the Prometheus text format; the library
     ///     does not depend on a metrics backend, the executable passes its renderer.
     ///   - routes: further routes, registered after the built-in ones.
+    ///   - tls: serve HTTPS with this certificate (reloaded when it changes); nil: HTTP.
     ///   - logger: for the server and its requests.
     public init(
         listen: ListenAddress,
         state: ReplicaState,
         metrics: @escaping @Sendable () async -> String,
         routes: [any ReplicaHTTPRoutes] = [],
+        tls: ListenerTLS? = nil,
         logger: Logger
     ) {
         self.listen = listen
         self.state = state
         self.metrics = metrics
         self.routes = routes
+        self.tls = tls
         self.logger = logger
     }
 
@@ -54,13 +60,16 @@ public struct ReplicaHTTPServer: Service {
         let binding = self.binding
         let logger = self.logger
         let listen = self.listen
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration) } ?? .http1()
         let application = Application(
             router: router,
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? listen.port
                 let address = ListenAddress(host: listen.host, port: port)
-                logger.info("HTTP server listening on \(address)", metadata: ["http.address": "\(address)"])
+                logger.info(
+                    "HTTP server listening on \(address)\(tls == nil ? "" : " (TLS)")", metadata: ["http.address": "\(address)"])
                 binding.bound(to: address)
             },
             logger: logger
