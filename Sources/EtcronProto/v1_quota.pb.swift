@@ -47,6 +47,9 @@ public nonisolated struct Etcron_V1_TenantQuota: Sendable {
   /// Why the limits are what they are (free text, at most 1024 characters).
   public var note: String = String()
 
+  /// The API token that last wrote it; empty when written straight in etcd.
+  public var updatedBy: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -58,7 +61,7 @@ fileprivate nonisolated let _protobuf_package = "etcron.v1"
 
 nonisolated extension Etcron_V1_TenantQuota: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TenantQuota"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_jobs\0\u{3}max_running_runs\0\u{3}updated_at_unix_ms\0\u{1}note\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_jobs\0\u{3}max_running_runs\0\u{3}updated_at_unix_ms\0\u{1}note\0\u{3}updated_by\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -70,6 +73,7 @@ nonisolated extension Etcron_V1_TenantQuota: SwiftProtobuf.Message, SwiftProtobu
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.maxRunningRuns) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.updatedAtUnixMs) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.updatedBy) }()
       default: break
       }
     }
@@ -88,6 +92,9 @@ nonisolated extension Etcron_V1_TenantQuota: SwiftProtobuf.Message, SwiftProtobu
     if !self.note.isEmpty {
       try visitor.visitSingularStringField(value: self.note, fieldNumber: 4)
     }
+    if !self.updatedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.updatedBy, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -96,6 +103,7 @@ nonisolated extension Etcron_V1_TenantQuota: SwiftProtobuf.Message, SwiftProtobu
     if lhs.maxRunningRuns != rhs.maxRunningRuns {return false}
     if lhs.updatedAtUnixMs != rhs.updatedAtUnixMs {return false}
     if lhs.note != rhs.note {return false}
+    if lhs.updatedBy != rhs.updatedBy {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -222,4 +222,32 @@ struct APIJobsTests {
             #expect(limited?.code == "rateLimited" && limited?.headers["Retry-After"] != nil)
         }
     }
+    @Test("quotas: admins set, read, list and delete them (recorded with the token), a create past the limit is 409, stale versions are 409")
+    func quotas() async throws {
+        try await Self.withAPI { port in
+            let admin = "admin-secret"
+            let set = try await Self.call(port, "PUT", "/v1/tenants/a/quota", token: admin, body: #"{"maxJobs": 1, "maxRunningRuns": 0, "note": "trial"}"#)
+            #expect(set.status == 201 && set.json["updatedBy"] as? String == "root" && set.json["source"] as? String == "tenant", "\(set.json)")
+            let version = try #require(set.json["resourceVersion"] as? String)
+            #expect(try await Self.call(port, "POST", "/v1/tenants/a/jobs", token: "editor-a-secret", body: Self.job).status == 201)
+            let over = try await Self.call(
+                port, "POST", "/v1/tenants/a/jobs", token: "editor-a-secret",
+                body: #"{"name": "second", "schedule": "0 3 * * *", "target": {"exec": {"command": "/bin/true"}}}"#)
+            #expect(over.status == 409 && over.code == "quotaExceeded", "\(over.json)")
+            let inForce = try await Self.call(port, "GET", "/v1/tenants/b/quota", token: admin)
+            #expect(inForce.json["source"] as? String == "none")
+            let list = try await Self.call(port, "GET", "/v1/quotas", token: admin)
+            #expect((list.json["items"] as? [[String: Any]])?.compactMap { $0["tenant"] as? String } == ["a"])
+            let bumped = try await Self.call(port, "PUT", "/v1/tenants/a/quota", token: admin, body: #"{"maxJobs": 5, "maxRunningRuns": 0}"#)
+            #expect(bumped.status == 200)
+            let stale = try await Self.call(
+                port, "PUT", "/v1/tenants/a/quota", token: admin, body: #"{"maxJobs": 9, "maxRunningRuns": 0, "resourceVersion": "\#(version)"}"#)
+            #expect(stale.status == 409 && stale.code == "staleResourceVersion")
+            let bad = try await Self.call(port, "PUT", "/v1/quota/default", token: admin, body: #"{"maxJobs": -1, "maxRunningRuns": 0}"#)
+            #expect(bad.status == 422 && bad.field == "maxJobs", "\(bad.json)")
+            #expect(try await Self.call(port, "DELETE", "/v1/tenants/a/quota", token: admin, headers: ["If-Match": "\"\(version)\""]).status == 409)
+            #expect(try await Self.call(port, "DELETE", "/v1/tenants/a/quota", token: admin).status == 204)
+            #expect(try await Self.call(port, "DELETE", "/v1/tenants/a/quota", token: admin).status == 404)
+        }
+    }
 }

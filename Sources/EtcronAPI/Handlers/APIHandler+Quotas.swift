@@ -11,10 +11,10 @@ extension APIHandler {
     }
 
     func setTenantQuota(_ input: Operations.setTenantQuota.Input) async throws -> Operations.setTenantQuota.Output {
-        _ = try admin()
+        let token = try admin()
         try Self.checkName(input.path.tenant, parameter: "tenant")
         guard case .json(let body) = input.body else { throw APIError.invalid([]) }
-        let result = try await setQuota(.tenant(input.path.tenant), body)
+        let result = try await setQuota(.tenant(input.path.tenant), body, by: token)
         let quota = Self.quota(result.stored, source: .tenant)
         if result.outcome == .created {
             return .created(.init(headers: .init(Location: "/v1/tenants/\(input.path.tenant)/quota"), body: .json(quota)))
@@ -36,9 +36,9 @@ extension APIHandler {
     }
 
     func setDefaultQuota(_ input: Operations.setDefaultQuota.Input) async throws -> Operations.setDefaultQuota.Output {
-        _ = try admin()
+        let token = try admin()
         guard case .json(let body) = input.body else { throw APIError.invalid([]) }
-        let result = try await setQuota(.default, body)
+        let result = try await setQuota(.default, body, by: token)
         let quota = Self.quota(result.stored, source: ._default)
         if result.outcome == .created {
             return .created(.init(headers: .init(Location: "/v1/quota/default"), body: .json(quota)))
@@ -63,12 +63,12 @@ extension APIHandler {
         return .init(tenant: tenant, source: .none, maxJobs: 0, maxRunningRuns: 0)
     }
 
-    private func setQuota(_ scope: QuotaScope, _ body: Components.Schemas.QuotaSpec) async throws -> QuotaSetResult {
+    private func setQuota(_ scope: QuotaScope, _ body: Components.Schemas.QuotaSpec, by token: APIToken) async throws -> QuotaSetResult {
         let revision = try body.resourceVersion.map { try Self.revision($0, field: "resourceVersion") }
         let result: Result<QuotaSetResult, JobStoreError>
         do {
             result = .success(
-                try await store.setQuota(scope, maxJobs: body.maxJobs, maxRunningRuns: body.maxRunningRuns, note: body.note ?? "", ifRevision: revision))
+                try await store.setQuota(scope, maxJobs: body.maxJobs, maxRunningRuns: body.maxRunningRuns, note: body.note ?? "", ifRevision: revision, author: token.name))
         } catch {
             result = .failure(error)
         }
@@ -94,7 +94,8 @@ extension APIHandler {
         .init(
             tenant: stored.scope.tenant, source: source, maxJobs: stored.quota.maxJobs, maxRunningRuns: stored.quota.maxRunningRuns,
             note: stored.quota.note.isEmpty ? nil : stored.quota.note,
-            updatedAt: Instants.date(milliseconds: stored.quota.updatedAtUnixMs), resourceVersion: Instants.revision(stored.modRevision))
+            updatedAt: Instants.date(milliseconds: stored.quota.updatedAtUnixMs),
+            updatedBy: stored.quota.updatedBy.isEmpty ? nil : stored.quota.updatedBy, resourceVersion: Instants.revision(stored.modRevision))
     }
 }
 

@@ -46,10 +46,12 @@ extension JobStore {
     /// - Throws: ``JobStoreError/Code/invalidArgument`` naming every bad field (tenant,
     ///   maxJobs, maxRunningRuns, note); nothing is written then.
     @discardableResult
+    ///   - author: the API token writing it (nil: straight in etcd).
     ///   - ifRevision: write only if the record is at this mod revision
     ///     (``JobStoreError/Code/staleRevision`` otherwise, also when it is absent).
     public func setQuota(
-        _ scope: QuotaScope, maxJobs: Int64? = nil, maxRunningRuns: Int64? = nil, note: String? = nil, ifRevision: Int64? = nil
+        _ scope: QuotaScope, maxJobs: Int64? = nil, maxRunningRuns: Int64? = nil, note: String? = nil, ifRevision: Int64? = nil,
+        author: String? = nil
     ) async throws(JobStoreError) -> QuotaSetResult {
         var problems: [String] = []
         if case .tenant(let tenant) = scope, let reason = JobName.refusal(of: tenant) { problems.append("tenant: \(reason)") }
@@ -80,8 +82,10 @@ extension JobStore {
                 desired.maxJobs = maxJobs ?? desired.maxJobs
                 desired.maxRunningRuns = maxRunningRuns ?? desired.maxRunningRuns
                 desired.note = note ?? desired.note
+                desired.updatedBy = author ?? ""
                 if let current, var unchanged = stored {
                     unchanged.updatedAtUnixMs = desired.updatedAtUnixMs
+                    unchanged.updatedBy = desired.updatedBy
                     if unchanged == desired {
                         return .done(QuotaSetResult(outcome: .unchanged, stored: StoredQuota(scope: scope, quota: desired, modRevision: current.modRevision)))
                     }
