@@ -96,17 +96,7 @@ public final class HTTPFence: Sendable {
         var addresses: [[UInt8]] = []
         var node = list
         while let current = node {
-            if let raw = current.pointee.ai_addr {
-                switch Int32(current.pointee.ai_family) {
-                case AF_INET:
-                    var address = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
-                    addresses.append(withUnsafeBytes(of: &address) { Array($0) })
-                case AF_INET6:
-                    var address = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
-                    addresses.append(withUnsafeBytes(of: &address) { Array($0) })
-                default: break
-                }
-            }
+            if let raw = current.pointee.ai_addr, let address = bytes(of: raw) { addresses.append(address) }
             node = current.pointee.ai_next
         }
         var seen = Set<[UInt8]>()
@@ -139,19 +129,23 @@ public final class HTTPFence: Sendable {
         var addresses: [[UInt8]] = []
         var node = list
         while let current = node {
-            if let raw = current.pointee.ifa_addr {
-                switch Int32(raw.pointee.sa_family) {
-                case AF_INET:
-                    var address = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
-                    addresses.append(withUnsafeBytes(of: &address) { Array($0) })
-                case AF_INET6:
-                    var address = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
-                    addresses.append(withUnsafeBytes(of: &address) { Array($0) })
-                default: break
-                }
-            }
+            if let raw = current.pointee.ifa_addr, let address = bytes(of: raw) { addresses.append(address) }
             node = current.pointee.ifa_next
         }
         return addresses
+    }
+
+    /// The address bytes of an IPv4 or IPv6 socket address; nil for another family.
+    private static func bytes(of raw: UnsafeMutablePointer<sockaddr>) -> [UInt8]? {
+        switch Int32(raw.pointee.sa_family) {
+        case AF_INET:
+            var address = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+            return withUnsafeBytes(of: &address) { Array($0) }
+        case AF_INET6:
+            var address = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+            return withUnsafeBytes(of: &address) { Array($0) }
+        default:
+            return nil
+        }
     }
 }
