@@ -68,6 +68,32 @@ public enum RFC3339 {
         return CronInstant(secondsSinceEpoch: days * CivilTime.secondsPerDay + hour * 3600 + minute * 60 + second - offset)
     }
 
+    /// Formats milliseconds since the epoch in UTC with exactly three fractional digits,
+    /// e.g. `2026-01-01T02:30:00.120Z` (the API's timestamps).
+    public static func utc(milliseconds: Int64) -> String {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let text = format(CronInstant(secondsSinceEpoch: seconds), offsetSeconds: 0)
+        return text.dropLast() + "." + pad(milliseconds - seconds * 1000, 3) + "Z"
+    }
+
+    /// Parses like ``parse(_:)`` but keeps the fraction to the millisecond: milliseconds
+    /// since the epoch, or nil.
+    public static func parseMilliseconds(_ text: String) -> Int64? {
+        guard let instant = parse(text) else { return nil }
+        var milliseconds: Int64 = 0
+        let bytes = Array(text.utf8)
+        if bytes.count > 20, bytes[19] == UInt8(ascii: ".") {
+            var scale: Int64 = 100
+            for byte in bytes[20...] {
+                guard byte >= 0x30, byte <= 0x39 else { break }
+                milliseconds += Int64(byte - 0x30) * scale
+                scale /= 10
+                if scale == 0 { break }
+            }
+        }
+        return instant.secondsSinceEpoch * 1000 + milliseconds
+    }
+
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits

@@ -27,7 +27,7 @@ public struct APIConnection: Sendable {
         configuration.timeoutIntervalForRequest = Double(timeout.components.seconds)
         client = Client(
             serverURL: url,
-            configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds),
+            configuration: Configuration(dateTranscoder: APIDates()),
             transport: URLSessionTransport(configuration: .init(session: URLSession(configuration: configuration))),
             middlewares: [ErrorAnswers(), BearerToken(token: token)])
     }

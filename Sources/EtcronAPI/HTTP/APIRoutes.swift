@@ -72,7 +72,7 @@ public struct APIRoutes: Sendable {
     private func register<Context: RequestContext>(_ handler: APIHandler, on router: Router<Context>) throws {
         try handler.registerHandlers(
             on: router,
-            configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+            configuration: Configuration(dateTranscoder: APIDates(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
             middlewares: [
                 HeaderMiddleware(),
                 ErrorMiddleware(logger: logger),
