@@ -48,9 +48,10 @@ done
 # Suites outside Swift (alert rules with promtool, the Helm chart): each prints
 # `<name>: N passed, M failed` last.
 export ETCRON_BIN_DIR=.build/debug  # the chart's drift test runs the binaries just built
-for script in scripts/test-rules.sh scripts/test-chart.sh scripts/test-api-contract.sh; do
+for script in "scripts/generate-openapi.sh --check" scripts/test-rules.sh scripts/test-chart.sh scripts/test-api-contract.sh; do
     echo "== $script"
-    if "$script" 2>&1 | tee "$log"; then status=0; else status=1; fi
+    # shellcheck disable=SC2086 # a script and its arguments
+    if $script 2>&1 | tee "$log"; then status=0; else status=1; fi
     line=$(grep -E "^[a-z]+: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1 || true)
     ok=$(sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/' <<<"$line")
     bad=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
