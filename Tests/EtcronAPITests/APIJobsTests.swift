@@ -33,7 +33,7 @@ struct APIJobsTests {
     ) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
-        request.timeoutInterval = 10
+        request.timeoutInterval = 30  // etcd down: the store's calls wait out their deadline first
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = Data(body.utf8)
@@ -248,6 +248,25 @@ struct APIJobsTests {
             #expect(try await Self.call(port, "DELETE", "/v1/tenants/a/quota", token: admin, headers: ["If-Match": "\"\(version)\""]).status == 409)
             #expect(try await Self.call(port, "DELETE", "/v1/tenants/a/quota", token: admin).status == 204)
             #expect(try await Self.call(port, "DELETE", "/v1/tenants/a/quota", token: admin).status == 404)
+        }
+    }
+    @Test("etcd unreachable: reads and writes answer 503 unavailable, never 500; etcd back, they work again")
+    func etcdDown() async throws {
+        try await Self.withAPICluster { port, cluster in
+            let editor = "editor-a-secret"
+            #expect(try await Self.call(port, "POST", "/v1/tenants/a/jobs", token: editor, body: Self.job).status == 201)
+            try await cluster.stop(0)
+            for (method, path, body) in [
+                ("GET", "/v1/tenants/a/jobs/nightly", nil), ("GET", "/v1/jobs", nil), ("PUT", "/v1/tenants/a/jobs/nightly", Self.job),
+                ("POST", "/v1/tenants/a/jobs/nightly/trigger", nil),
+            ] as [(String, String, String?)] {
+                let answer = try await Self.call(port, method, path, token: editor, body: body)
+                #expect(answer.status == 503 && answer.code == "unavailable", "\(method) \(path): \(answer.status) \(answer.json)")
+            }
+            try await cluster.restart(0)
+            try await APIServerTests.eventually("etcd answers again", within: 30) {
+                try await Self.call(port, "GET", "/v1/tenants/a/jobs/nightly", token: editor).status == 200
+            }
         }
     }
 }
