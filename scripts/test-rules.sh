@@ -12,43 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rules=charts/etcron/files/prometheus-rules.yaml
 tests=charts/etcron/tests/prometheus-rules.test.yaml
 
-install_promtool() {
-    command -v promtool >/dev/null 2>&1 && return 0
-    local sudo=()
-    if [ "$(id -u)" -ne 0 ]; then
-        if ! command -v sudo >/dev/null 2>&1; then
-            echo "test-rules: promtool is missing and installing it needs root or sudo" >&2
-            exit 1
-        fi
-        sudo=(sudo)
-    fi
-    # Debian 12's `prometheus` package ships /usr/bin/promtool, and its postinst starts the
-    # Prometheus server (systemd, or without it the init script through invoke-rc.d) and
-    # fails the install if that start fails. We want neither a server left running nor a
-    # failed install: a policy-rc.d answering 101 ("action forbidden") makes invoke-rc.d and
-    # deb-systemd-invoke skip the start. Add one for the install if the machine has none
-    # (Docker images usually do), and remove it afterwards.
-    local policy=/usr/sbin/policy-rc.d added=0
-    if [ ! -e "$policy" ]; then
-        printf '#!/bin/sh\n# added by etcron scripts/test-rules.sh while installing promtool\nexit 101\n' \
-            | "${sudo[@]}" tee "$policy" >/dev/null
-        "${sudo[@]}" chmod 755 "$policy"
-        added=1
-        # shellcheck disable=SC2064 # expand now: the array is local
-        trap "${sudo[*]} rm -f '$policy'" EXIT
-    fi
-    echo "test-rules: installing promtool (apt package prometheus)" >&2
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-    if [ "$added" -eq 1 ]; then
-        "${sudo[@]}" rm -f "$policy"
-        trap - EXIT
-    fi
-    command -v promtool >/dev/null 2>&1 || { echo "test-rules: promtool not found after installing prometheus" >&2; exit 1; }
-}
-
-install_promtool
+scripts/install-prometheus.sh
 promtool --version 2>&1 | head -n 1
 
 # The alerts of the rules file, in order.

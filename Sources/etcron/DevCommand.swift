@@ -79,8 +79,10 @@ struct DevCommand: AsyncParsableCommand {
         await cluster.shutdown()
     }
 
-    /// Two demo jobs through the real store: one every 10 seconds, one every minute that
-    /// Forbid keeps from overlapping itself. Try `etcron why demo/hello` against them.
+    /// Three demo jobs through the real store: one every 10 seconds that succeeds, one every
+    /// 10 seconds that runs 25 s, so Forbid skips the times it is still running, and one
+    /// every 15 seconds that fails. Try `etcron why demo/slow-report` against them; the
+    /// dashboards and alerts have something of each kind to show.
     private static func applyDemoJobs(_ client: EtcdClient) async throws {
         var hello = Etcron_V1_JobSpec()
         hello.tenant = "demo"
@@ -92,14 +94,21 @@ struct DevCommand: AsyncParsableCommand {
         var slow = Etcron_V1_JobSpec()
         slow.tenant = "demo"
         slow.name = "slow-report"
-        slow.schedule = "* * * * *"
+        slow.schedule = "*/10 * * * * *"
         slow.concurrencyPolicy = .forbid
-        slow.description_p = "runs 90 s every minute, so Forbid skips every other time"
+        slow.description_p = "runs 25 s every 10 seconds, so Forbid skips the times it is still running"
         slow.target.exec.command = "/bin/sleep"
-        slow.target.exec.args = ["90"]
+        slow.target.exec.args = ["25"]
+        var flaky = Etcron_V1_JobSpec()
+        flaky.tenant = "demo"
+        flaky.name = "flaky"
+        flaky.schedule = "*/15 * * * * *"
+        flaky.description_p = "fails every time, for the failure panels and alerts"
+        flaky.target.exec.command = "/bin/sh"
+        flaky.target.exec.args = ["-c", "echo 'simulated failure: the demo backend is down' >&2; exit 1"]
         let store = JobStore(client: client, keys: JobKeys(ReplicaKeys(prefix: "/etcron/")))
         do {
-            for result in try await store.apply([hello, slow]) {
+            for result in try await store.apply([hello, slow, flaky]) {
                 say("etcron dev: demo job \(result)")
             }
         } catch {
