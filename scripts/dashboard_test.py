@@ -21,6 +21,7 @@ EXPECTED = {
     "Scheduling decisions by kind and reason [A]": [{"decision": "invoke"}, {"decision": "skip", "reason": "concurrencyPolicy"}],
     "Runs started and finished by result [B]": [{"result": "succeeded"}, {"result": "failed"}],
     "Runs finished per tenant and result (1 h) [A]": [{"tenant": "demo", "result": "failed"}],
+    "Skips per tenant and reason (1 h) [A]": [{"tenant": "demo", "reason": "concurrencyPolicy"}],
 }
 
 

@@ -147,7 +147,7 @@ extension LeaderScheduler {
             metrics.decisionLag.recordNanoseconds(Int64(max(0, lag) * 1e9))
             let (kind, reason, count) = decision.kind == .invoke
                 ? ("invoke", "", Int64(1)) : ("skip", decision.reason.label, decision.count)
-            metrics.decision(kind, reason: reason, count: count)
+            metrics.decision(tenant: job.tenant, kind, reason: reason, count: count)
             options.jobMetrics?.decided(job, decision: kind, reason: reason, count: count)
         }
     }
@@ -171,7 +171,7 @@ extension LeaderScheduler {
         let item = try CommitItem(job: job, keys: keys, result: result, assigned: [], runRevisions: [:], errorDecision: decision)
         if case .committed(let revision) = try await batcher.submit(item) {
             index.committed(job, result, assigned: [], errorRevision: entry.specRevision, revision: revision)
-            metrics.decision("skip", reason: "error", count: 1)
+            metrics.decision(tenant: job.tenant, "skip", reason: "error", count: 1)
             options.jobMetrics?.decided(job, decision: "skip", reason: "error", count: 1)
         } else {
             index.committed(job, SyncResult(), assigned: [], errorRevision: entry.specRevision, revision: 0)

@@ -9,8 +9,8 @@ final class SchedulerMetrics: Sendable {
     let queueLatency = Timer(label: "etcron_work_queue_latency_seconds")
     let decisionLag = Timer(label: "etcron_decision_lag_seconds")
     let syncErrors = Counter(label: "etcron_sync_errors_total")
-    /// The decision counters made so far, by "kind/reason": made once, not per decision
-    /// (making one asks the metrics backend's registry, under its lock).
+    /// The decision counters made so far, by "tenant/kind/reason": made once, not per
+    /// decision (making one asks the metrics backend's registry, under its lock).
     private let decisions = Mutex<[String: Counter]>([:])
 
     /// A stored record that cannot be used (`record`: spec, quota), labelled as the job
@@ -19,11 +19,16 @@ final class SchedulerMetrics: Sendable {
         CorruptRecords.count(record)
     }
 
-    func decision(_ kind: String, reason: String, count: Int64) {
+    /// `etcron_scheduling_decisions_total{tenant, decision, reason}`: by tenant, so a
+    /// platform sees whose jobs are being skipped (tenants are few next to jobs; per-job
+    /// series are `etcron_job_decisions_total`, behind their own limit).
+    func decision(tenant: String, _ kind: String, reason: String, count: Int64) {
+        let name = tenant + "/" + kind + "/" + reason
         let counter = decisions.withLock { counters in
-            if let counter = counters[kind + "/" + reason] { return counter }
-            let counter = Counter(label: "etcron_scheduling_decisions_total", dimensions: [("decision", kind), ("reason", reason)])
-            counters[kind + "/" + reason] = counter
+            if let counter = counters[name] { return counter }
+            let counter = Counter(
+                label: "etcron_scheduling_decisions_total", dimensions: [("tenant", tenant), ("decision", kind), ("reason", reason)])
+            counters[name] = counter
             return counter
         }
         counter.increment(by: Int64(max(1, count)))
