@@ -110,30 +110,38 @@ enum JobCLI {
     /// test's; 20 s limit.
     static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) async throws -> Output {
         let binary = try EtcronExecutable.locate()
-        return try await Task.detached {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let input = Pipe()
-            let out = Pipe()
-            let err = Pipe()
-            process.standardInput = input
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-            let timer = DispatchWorkItem { process.terminate() }
-            DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: timer)
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            timer.cancel()
-            return Output(
-                status: process.terminationStatus,
-                stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: String(decoding: stderr, as: UTF8.self))
-        }.value
+        // On a thread of its own: a blocking wait on one of the test process's few
+        // cooperative threads (every suite shares them) would stall the other suites.
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: binary)
+                    process.arguments = arguments
+                    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                    let input = Pipe()
+                    let out = Pipe()
+                    let err = Pipe()
+                    process.standardInput = input
+                    process.standardOutput = out
+                    process.standardError = err
+                    try process.run()
+                    input.fileHandleForWriting.write(Data(stdin.utf8))
+                    try input.fileHandleForWriting.close()
+                    let timer = DispatchWorkItem { process.terminate() }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: timer)
+                    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    timer.cancel()
+                    continuation.resume(returning: Output(
+                        status: process.terminationStatus,
+                        stdout: String(decoding: stdout, as: UTF8.self),
+                        stderr: String(decoding: stderr, as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
     }
 }

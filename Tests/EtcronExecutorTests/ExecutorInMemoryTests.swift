@@ -118,7 +118,8 @@ struct ExecutorInMemoryTests {
         let work = ExecutorWork(settings: TargetRunnerSettings())
         let executor = Task { try await work.run(client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys.base) }
         defer { executor.cancel() }
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: the whole test process shares a few threads, and CI machines are busy.
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline, (try? Self.run(etcd, runKey).state) != .succeeded {
             try await Task.sleep(for: .milliseconds(10))
         }
