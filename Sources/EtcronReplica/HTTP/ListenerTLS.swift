@@ -20,7 +20,7 @@ public final class ListenerTLS: Service, Sendable {
     /// How often the files are checked for a change.
     public let checkInterval: Duration
 
-    private struct Pair: @unchecked Sendable {
+    private struct Pair: Sendable {
         var chain: [NIOSSLCertificate]
         var key: NIOSSLPrivateKey
         var stamp: String
