@@ -104,25 +104,12 @@ extension JobStore {
 
     /// Deletes the record of `scope` (a tenant then falls back to the default; deleting the
     /// default lifts the limits of every tenant without a record). Returns whether it existed.
-    @discardableResult
     /// With `ifRevision`, only if the record is at that mod revision
     /// (``JobStoreError/Code/staleRevision`` otherwise).
+    @discardableResult
     public func deleteQuota(_ scope: QuotaScope, ifRevision: Int64? = nil) async throws(JobStoreError) -> Bool {
         try Self.checked(scope)
-        let key = keys.quota(scope)
-        let txn = Txn(
-            compare: ifRevision.map { [.modRevision(key, .equal, $0)] } ?? [],
-            success: [.delete(.key(key))],
-            failure: [.get(.key(key))])
-        let result: TxnResult
-        do {
-            result = try await client.txn(txn)
-        } catch {
-            throw .etcd(error, while: "deleting \(scope)")
-        }
-        if result.succeeded { return (result.responses.first?.deleteRange?.deleted ?? 0) > 0 }
-        guard let current = result.responses.first?.range?.kvs.first else { return false }
-        throw JobStoreError(.staleRevision, "\(scope) is at resourceVersion \(current.modRevision), not \(ifRevision ?? 0); nothing was deleted")
+        return try await deleteRecord(keys.quota(scope), ifRevision: ifRevision, what: "\(scope)")
     }
 
     /// Refuses a tenant scope whose tenant is not a DNS subdomain.

@@ -91,16 +91,7 @@ extension JobStore {
     /// Returns whether it existed.
     public func deleteTargetPolicy(_ scope: QuotaScope, ifRevision: Int64? = nil) async throws(JobStoreError) -> Bool {
         try Self.checked(scope)
-        let key = keys.targetPolicy(scope)
-        let result: TxnResult
-        do {
-            result = try await client.txn(Txn(
-                compare: ifRevision.map { [.modRevision(key, .equal, $0)] } ?? [], success: [.delete(.key(key))], failure: [.get(.key(key))]))
-        } catch {
-            throw .etcd(error, while: "deleting the target policy of \(scope.tenant ?? "the default")")
-        }
-        if result.succeeded { return (result.responses.first?.deleteRange?.deleted ?? 0) > 0 }
-        guard let current = result.responses.first?.range?.kvs.first else { return false }
-        throw JobStoreError(.staleRevision, "the target policy is at resourceVersion \(current.modRevision), not \(ifRevision ?? 0); nothing was deleted")
+        return try await deleteRecord(
+            keys.targetPolicy(scope), ifRevision: ifRevision, what: "the target policy of \(scope.tenant ?? "the default")")
     }
 }

@@ -91,20 +91,31 @@ extension JobStore {
         guard let revision else { return try await delete(tenant: tenant, name: name) }
         let id = try Self.checked(tenant: tenant, name: name)
         let record = JobRecordKeys(keys, id)
+        return try await deleteRecord(record.spec, also: [.delete(.prefix(record.triggers))], ifRevision: revision, what: "job \(id)")
+    }
+
+    /// Deletes the record at `key` (and runs `also` with it), only if it is at `revision`
+    /// (nil: whatever its revision), in one Txn: the store's one conditional delete, for
+    /// jobs, quotas and target policies. Returns whether the record existed.
+    /// - Throws: ``JobStoreError/Code/staleRevision`` naming `what` when it is at another
+    ///   revision; nothing is deleted then.
+    func deleteRecord(
+        _ key: String, also: [TxnOperation] = [], ifRevision revision: Int64?, what: String
+    ) async throws(JobStoreError) -> Bool {
         let txn = Txn(
-            compare: [.modRevision(record.spec, .equal, revision)],
-            success: [.delete(.key(record.spec)), .delete(.prefix(record.triggers))],
-            failure: [.get(.key(record.spec))])
+            compare: revision.map { [.modRevision(key, .equal, $0)] } ?? [],
+            success: [.delete(.key(key))] + also,
+            failure: [.get(.key(key))])
         let result: TxnResult
         do {
             result = try await client.txn(txn)
         } catch {
-            throw .etcd(error, while: "deleting \(id)")
+            throw .etcd(error, while: "deleting \(what)")
         }
-        if result.succeeded { return true }
+        if result.succeeded { return (result.responses.first?.deleteRange?.deleted ?? 0) > 0 }
         guard let current = result.responses.first?.range?.kvs.first else { return false }
-        try JobWriteCondition.revision(revision).check(current, id)
-        return false
+        throw JobStoreError(
+            .staleRevision, "\(what) is at resourceVersion \(current.modRevision), not \(revision ?? 0); read it again and retry; nothing was deleted")
     }
 }
 
