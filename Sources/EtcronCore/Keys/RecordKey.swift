@@ -54,14 +54,10 @@ public enum RecordKey: Hashable, Sendable {
         } else if let parts = Self.parts(key, after: keys.base.members) {
             guard parts.count == 1, !parts[0].isEmpty else { return nil }
             self = .member(replicaID: String(parts[0]))
-        } else if key.hasPrefix(keys.quotas) {
-            guard Self.quotaKeyProblem(key, keys: keys) == nil else { return nil }
-            let segment = String(key.dropFirst(keys.quotas.count))
-            self = .quota(segment == "*" ? .default : .tenant(segment))
-        } else if key.hasPrefix(keys.targetPolicies) {
-            guard Self.scopeProblem(key, prefix: keys.targetPolicies, kind: "target policy") == nil else { return nil }
-            let segment = String(key.dropFirst(keys.targetPolicies.count))
-            self = .targetPolicy(segment == "*" ? .default : .tenant(segment))
+        } else if let scope = Self.scope(key, prefix: keys.quotas) {
+            self = .quota(scope)
+        } else if let scope = Self.scope(key, prefix: keys.targetPolicies) {
+            self = .targetPolicy(scope)
         } else {
             return nil
         }
@@ -72,6 +68,14 @@ public enum RecordKey: Hashable, Sendable {
     /// when the key is not under ``JobKeys/quotas`` at all.
     public static func quotaKeyProblem(_ key: String, keys: JobKeys) -> String? {
         scopeProblem(key, prefix: keys.quotas, kind: "quota")
+    }
+
+    /// The scope a tenant-scoped record's key under `prefix` names (`*`: the default, or a
+    /// tenant that is a DNS subdomain); nil for any other key.
+    private static func scope(_ key: String, prefix: String) -> QuotaScope? {
+        guard key.hasPrefix(prefix), scopeProblem(key, prefix: prefix, kind: "") == nil else { return nil }
+        let segment = String(key.dropFirst(prefix.count))
+        return segment == "*" ? .default : .tenant(segment)
     }
 
     /// Why `key`, a tenant-scoped record's key under `prefix` (`*` or a tenant), names
