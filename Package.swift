@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The gRPC C core from Debian's libgrpc-dev. Libraries are named in the module
@@ -168,6 +169,20 @@ let package = Package(
             resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        // The web dashboard at `/`: server-rendered pages (swift-mustache templates compiled
+        // into the binary, no external assets) over the API's operations, signed in with an
+        // API token kept in a cookie.
+        .target(
+            name: "EtcronWeb",
+            dependencies: [
+                "EtcronAPI", "EtcronAPIModel", "EtcronCore", "EtcronProto", "CronSchedule",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The client of the `/v1` API, generated from its contract (committed), over
         // Foundation's URLSession, with bearer-token authentication.
         .target(
@@ -202,7 +217,7 @@ let package = Package(
         .executableTarget(
             name: "etcron",
             dependencies: [
-                "EtcronCLI", "EtcronCore", "EtcronReplica", "EtcronScheduler", "EtcronExecutor", "EtcronAPI",
+                "EtcronCLI", "EtcronCore", "EtcronReplica", "EtcronScheduler", "EtcronExecutor", "EtcronAPI", "EtcronWeb",
                 "EtcdClient", "EtcdTestHarness", "EtcronProto",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -279,6 +294,14 @@ let package = Package(
             dependencies: [
                 "EtcronAPI", "EtcdClient", "EtcdTestHarness",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EtcronWebTests",
+            dependencies: [
+                "EtcronWeb", "EtcronAPI", "EtcronCore", "EtcronProto", "EtcdClient", "EtcdTestHarness",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

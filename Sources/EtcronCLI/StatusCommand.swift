@@ -47,6 +47,13 @@ public struct StatusCommand: AsyncParsableCommand {
             [$0.replicaID, $0.role, $0.version, $0.address, age(since: $0.startedAt), "\(age(since: $0.lastHeartbeatAt)) ago"]
         }
         lines.append(table(["REPLICA", "ROLE", "VERSION", "ADDRESS", "AGE", "LAST HEARTBEAT"], rows))
+        if !status.recentTerms.isEmpty {
+            lines.append("")
+            let terms = status.recentTerms.prefix(5).map {
+                [$0.replicaID, String($0.fencingToken), "\($0.startedAt.formatted(.iso8601)) (\(age(since: $0.startedAt)) ago)"]
+            }
+            lines.append(table(["RECENT LEADER", "FENCING TOKEN", "TERM START"], Array(terms)))
+        }
         return lines.joined(separator: "\n")
     }
 }

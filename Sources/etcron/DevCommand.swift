@@ -55,6 +55,8 @@ struct DevCommand: AsyncParsableCommand {
                 say("etcron dev: replica dev-\(index): http://127.0.0.1:\(port) (/metrics, /readyz), log \(cluster.rootDirectory)/replica-\(index).log")
             }
             say("""
+                etcron dev: dashboard: http://127.0.0.1:\(firstPort ?? 0)/ (any replica serves it): sign in with \(tokens.demo) \
+                (tenant demo, editor) or \(tokens.admin) (admin, every tenant)
                 etcron dev: API tokens (file \(tokens.file)): admin \(tokens.admin), tenant demo (editor) \(tokens.demo)
                 etcron dev: try `curl -H 'Authorization: Bearer \(tokens.admin)' http://127.0.0.1:\(firstPort ?? 0)/v1/cluster`
                 etcron dev: or, as tenant demo: `ETCRON_SERVER=http://127.0.0.1:\(firstPort ?? 0) ETCRON_TOKEN=\(tokens.demo) \(executable) trigger demo/hello --wait`

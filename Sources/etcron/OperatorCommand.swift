@@ -6,6 +6,7 @@ import EtcronCore
 import EtcronExecutor
 import EtcronReplica
 import EtcronScheduler
+import EtcronWeb
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -54,9 +55,15 @@ struct OperatorCommand: AsyncParsableCommand {
                 throw UsageFailure(message: error.description)
             }
         }
+        let web: WebRoutes
+        do {
+            web = try WebRoutes(operations: api.operations, replicaID: configuration.replicaID, secureCookies: tls != nil)
+        } catch {
+            throw UsageFailure(message: "the dashboard's templates do not parse (a bug): \(error)")
+        }
         let server = ReplicaHTTPServer(
             listen: configuration.http.listen, state: state, metrics: renderMetrics,
-            routes: [RouteRegistration { api.addRoutes(to: $0) }], tls: tls, logger: logger)
+            routes: [RouteRegistration { api.addRoutes(to: $0) }, RouteRegistration { web.addRoutes(to: $0) }], tls: tls, logger: logger)
         let replica = ReplicaService(
             client: client,
             options: ReplicaOptions(

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Synchronization
 
 /// A token bucket per API token name: `rate` requests per second on average, bursts of
@@ -31,5 +32,16 @@ final class RateLimiter: Sendable {
             buckets[key] = (tokens, now)
             return max(1, Int(((1 - tokens) / rate).rounded(.up)))
         }
+    }
+
+    /// Takes one request from `token`'s bucket: nil when allowed, else the 429 answer
+    /// with `Retry-After`.
+    func refusal(for token: APIToken) -> APIError? {
+        guard let wait = take(token.name) else { return nil }
+        let perSecond = rate == rate.rounded() ? String(Int(rate)) : String(rate)
+        return APIError(
+            .tooManyRequests, code: "rateLimited",
+            "token \"\(token.name)\" sent more than \(perSecond) requests per second; retry in \(wait) s",
+            headers: [.retryAfter: String(wait)])
     }
 }

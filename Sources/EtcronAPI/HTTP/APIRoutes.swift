@@ -38,6 +38,8 @@ public struct APIRoutes: Sendable {
     public let keys: ReplicaKeys
     /// The limits.
     public let limits: Limits
+    /// The operations, for other front ends on the same server (the dashboard).
+    public let operations: APIOperations
     let logger: Logger
 
     /// Routes over `client`, authenticated by `tokens`.
@@ -47,14 +49,16 @@ public struct APIRoutes: Sendable {
         self.keys = keys
         self.limits = limits
         self.logger = logger
+        operations = APIOperations(
+            handler: APIHandler(store: JobStore(client: client, keys: JobKeys(keys), logger: logger), keys: keys, logger: logger),
+            tokens: tokens, limiter: RateLimiter(rate: limits.requestsPerSecond, burst: Double(limits.burst)))
     }
 
     /// Registers the routes on `router`.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        let handler = APIHandler(store: JobStore(client: client, keys: JobKeys(keys), logger: logger), keys: keys, logger: logger)
         // Registration fails only for a server URL that is not a path; ours is "/".
         do {
-            try register(handler, on: router)
+            try register(operations.handler, on: router)
         } catch {
             logger.error("the /v1 operations could not be registered; /v1 answers 404", metadata: ["error": "\(error)"])
         }
@@ -76,7 +80,7 @@ public struct APIRoutes: Sendable {
             middlewares: [
                 HeaderMiddleware(),
                 ErrorMiddleware(logger: logger),
-                AuthMiddleware(tokens: tokens, limiter: RateLimiter(rate: limits.requestsPerSecond, burst: Double(limits.burst))),
+                AuthMiddleware(tokens: tokens, limiter: operations.limiter),
                 BodyMiddleware(limit: limits.maxBodyBytes),
             ])
     }

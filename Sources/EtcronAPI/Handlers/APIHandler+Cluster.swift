@@ -13,17 +13,7 @@ extension APIHandler {
         } catch {
             throw APIError.unavailable("etcd cannot be reached: \(error)")
         }
-        let leader = status.leader.map {
-            Components.Schemas.Leader(
-                replicaID: $0.replicaID, address: $0.address, fencingToken: String($0.fencingToken), termStartedAt: $0.termStartedAt,
-                lastHeartbeatAt: $0.lastHeartbeatAt)
-        }
-        let members = status.members.map {
-            Components.Schemas.Member(
-                replicaID: $0.replicaID, role: .init(rawValue: $0.role) ?? .unknown, version: $0.version, address: $0.address,
-                startedAt: $0.startedAt, lastHeartbeatAt: $0.lastHeartbeatAt, leaseID: String($0.leaseID))
-        }
-        return .ok(.init(body: .json(.init(leader: leader, members: members, revision: String(max(1, status.revision))))))
+        return .ok(.init(body: .json(.init(status))))
     }
 
     func previewSchedule(_ input: Operations.previewSchedule.Input) async throws -> Operations.previewSchedule.Output {

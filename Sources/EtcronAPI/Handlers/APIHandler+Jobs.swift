@@ -5,31 +5,36 @@ import Foundation
 
 extension APIHandler {
     func listJobs(_ input: Operations.listJobs.Input) async throws -> Operations.listJobs.Output {
-        let token = try APICaller.current()
         let query = input.query
-        let limit = try Self.pageSize(query.limit)
-        var tenants: [String]? = token.tenants.map { Array($0) }
-        if let tenant = query.tenant {
-            _ = try caller(seeing: tenant)
+        let (page, next) = try await jobPage(
+            tenant: query.tenant, labelSelector: query.labelSelector, limit: try Self.pageSize(query.limit), continue: query._continue)
+        return .ok(.init(body: .json(.init(
+            items: page.jobs.map { Components.Schemas.Job($0) }, _continue: next, skippedRecords: Self.skipped(page.corrupt)))))
+    }
+
+    /// One page of the jobs the caller sees (of `tenant` only, when given), matching
+    /// `labelSelector`, after the page `continue` names, and the next page's token.
+    func jobPage(tenant: String?, labelSelector: String?, limit: Int, continue token: String?) async throws -> (JobPage, String?) {
+        let caller = try APICaller.current()
+        var tenants: [String]? = caller.tenants.map { Array($0) }
+        if let tenant {
+            _ = try self.caller(seeing: tenant)
             tenants = [tenant]
         }
         var selector: LabelSelector?
-        if let text = query.labelSelector {
+        if let labelSelector {
             do {
-                selector = try LabelSelector(text)
+                selector = try LabelSelector(labelSelector)
             } catch {
                 throw APIError.invalidParameter("labelSelector", error.description)
             }
         }
-        let scope = ContinueToken(scope: "listJobs|\(query.tenant ?? "")|\(query.labelSelector ?? "")|\(token.name)")
-        let after = try scope.decode(query._continue)
+        let scope = ContinueToken(scope: "listJobs|\(tenant ?? "")|\(labelSelector ?? "")|\(caller.name)")
+        let after = try scope.decode(token)
         let page = try await store.page(tenants: tenants, after: after, limit: limit) { job in
             selector?.matches(job.spec.labels) ?? true
         }
-        return .ok(.init(body: .json(.init(
-            items: page.jobs.map { Components.Schemas.Job($0) },
-            _continue: page.nextAfterKey.map(scope.encode),
-            skippedRecords: Self.skipped(page.corrupt)))))
+        return (page, page.nextAfterKey.map(scope.encode))
     }
 
     func createJob(_ input: Operations.createJob.Input) async throws -> Operations.createJob.Output {
@@ -51,7 +56,7 @@ extension APIHandler {
         let (tenant, name) = (input.path.tenant, input.path.name)
         _ = try caller(seeing: tenant)
         try Self.checkName(name, parameter: "name")
-        let description = try await describe(tenant: tenant, name: name)
+        let description = try await describe(tenant: tenant, name: name, history: 0)
         return .ok(.init(
             headers: .init(ETag: "\"\(description.job.modRevision)\""),
             body: .json(Components.Schemas.Job(description.job, description: description))))
@@ -85,10 +90,12 @@ extension APIHandler {
     }
 
     /// The job with its status, or 404.
-    private func describe(tenant: String, name: String) async throws -> JobDescription {
+    /// The job with its status and, unless `history` is 0, its latest `history` decisions
+    /// and runs, read at one revision; 404 when there is no such job.
+    func describe(tenant: String, name: String, history: Int) async throws -> JobDescription {
         let result: Result<JobDescription, JobStoreError>
         do {
-            result = .success(try await store.describe(tenant: tenant, name: name, limit: 1, history: false))
+            result = .success(try await store.describe(tenant: tenant, name: name, limit: max(1, history), history: history > 0))
         } catch {
             result = .failure(error)
         }

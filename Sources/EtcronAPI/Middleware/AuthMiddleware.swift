@@ -22,13 +22,7 @@ struct AuthMiddleware: ServerMiddleware {
         case .success(let found): token = found
         case .failure(let error): return error.openAPIResponse
         }
-        if let wait = limiter.take(token.name) {
-            return APIError(
-                .tooManyRequests, code: "rateLimited",
-                "token \"\(token.name)\" sent more than \(Self.format(limiter.rate)) requests per second; retry in \(wait) s",
-                headers: [.retryAfter: String(wait)]
-            ).openAPIResponse
-        }
+        if let refusal = limiter.refusal(for: token) { return refusal.openAPIResponse }
         return try await APICaller.$token.withValue(token) { try await next(request, body, metadata) }
     }
 
@@ -48,9 +42,5 @@ struct AuthMiddleware: ServerMiddleware {
             return .failure(error)
         }
         return .success(token)
-    }
-
-    private static func format(_ rate: Double) -> String {
-        rate == rate.rounded() ? String(Int(rate)) : String(rate)
     }
 }

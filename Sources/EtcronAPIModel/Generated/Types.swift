@@ -3658,7 +3658,7 @@ extension Components {
             case skip = "skip"
             case unknown = "unknown"
         }
-        /// Why a scheduled time was skipped (the `reason` label of `etcron_decisions_total`):
+        /// Why a scheduled time was skipped (the `reason` label of `etcron_scheduling_decisions_total` and `etcron_job_decisions_total`):
         /// - `concurrencyPolicy`: a run was active under `Forbid`;
         /// - `missedDeadline`: not started within `startingDeadlineSeconds` (e.g. after an outage);
         /// - `suspended`: the job was suspended;
@@ -3897,25 +3897,33 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ClusterStatus/revision`.
             public var revision: Components.Schemas.Revision
+            /// The latest leaders' terms, newest first (at most 20), from the record each leader writes when its term starts.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ClusterStatus/recentLeaders`.
+            public var recentLeaders: [Components.Schemas.LeaderTerm]?
             /// Creates a new `ClusterStatus`.
             ///
             /// - Parameters:
             ///   - leader: The current leader; absent when none is elected.
             ///   - members: Every replica with a live session, by ID.
             ///   - revision: The etcd revision this was read at.
+            ///   - recentLeaders: The latest leaders' terms, newest first (at most 20), from the record each leader writes when its term starts.
             public init(
                 leader: Components.Schemas.Leader? = nil,
                 members: [Components.Schemas.Member],
-                revision: Components.Schemas.Revision
+                revision: Components.Schemas.Revision,
+                recentLeaders: [Components.Schemas.LeaderTerm]? = nil
             ) {
                 self.leader = leader
                 self.members = members
                 self.revision = revision
+                self.recentLeaders = recentLeaders
             }
             public enum CodingKeys: String, CodingKey {
                 case leader
                 case members
                 case revision
+                case recentLeaders
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -3931,10 +3939,72 @@ extension Components {
                     Components.Schemas.Revision.self,
                     forKey: .revision
                 )
+                self.recentLeaders = try container.decodeIfPresent(
+                    [Components.Schemas.LeaderTerm].self,
+                    forKey: .recentLeaders
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "leader",
                     "members",
-                    "revision"
+                    "revision",
+                    "recentLeaders"
+                ])
+            }
+        }
+        /// One leader's term.
+        ///
+        /// - Remark: Generated from `#/components/schemas/LeaderTerm`.
+        public struct LeaderTerm: Codable, Hashable, Sendable {
+            /// The replica that led.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeaderTerm/replicaID`.
+            public var replicaID: Components.Schemas.DnsSubdomain
+            /// Its fencing token.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeaderTerm/fencingToken`.
+            public var fencingToken: Components.Schemas.Revision
+            /// When its term started.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LeaderTerm/startedAt`.
+            public var startedAt: Foundation.Date
+            /// Creates a new `LeaderTerm`.
+            ///
+            /// - Parameters:
+            ///   - replicaID: The replica that led.
+            ///   - fencingToken: Its fencing token.
+            ///   - startedAt: When its term started.
+            public init(
+                replicaID: Components.Schemas.DnsSubdomain,
+                fencingToken: Components.Schemas.Revision,
+                startedAt: Foundation.Date
+            ) {
+                self.replicaID = replicaID
+                self.fencingToken = fencingToken
+                self.startedAt = startedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case replicaID
+                case fencingToken
+                case startedAt
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.replicaID = try container.decode(
+                    Components.Schemas.DnsSubdomain.self,
+                    forKey: .replicaID
+                )
+                self.fencingToken = try container.decode(
+                    Components.Schemas.Revision.self,
+                    forKey: .fencingToken
+                )
+                self.startedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .startedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "replicaID",
+                    "fencingToken",
+                    "startedAt"
                 ])
             }
         }

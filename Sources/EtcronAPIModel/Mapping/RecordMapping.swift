@@ -156,6 +156,9 @@ extension ClusterStatus {
                     replicaID: $0.replicaID, role: $0.role.rawValue, version: $0.version, address: $0.address, startedAt: $0.startedAt,
                     lastHeartbeatAt: $0.lastHeartbeatAt, leaseID: Int64($0.leaseID) ?? 0)
             },
-            revision: Int64(status.revision) ?? 0)
+            revision: Int64(status.revision) ?? 0,
+            recentTerms: (status.recentLeaders ?? []).map {
+                Term(replicaID: $0.replicaID, fencingToken: Int64($0.fencingToken) ?? 0, startedAt: $0.startedAt)
+            })
     }
 }

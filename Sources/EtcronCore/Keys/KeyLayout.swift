@@ -18,6 +18,13 @@ public struct ReplicaKeys: Sendable, Hashable {
     public func member(_ replicaID: String) -> String { members + replicaID }
     /// The leader's heartbeat record, written fenced every second.
     public var leaderHeartbeat: String { prefix + "leader" }
+    /// The prefix of the leaders' term records (the newest ``LeaderTerms/kept``).
+    public var leaderTerms: String { prefix + "terms/" }
+    /// The record of the term with `fencingToken`, zero-padded so keys sort by token.
+    public func leaderTerm(_ fencingToken: Int64) -> String {
+        let digits = String(fencingToken)
+        return leaderTerms + String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+    }
 }
 
 /// Where jobs and their records live in etcd.

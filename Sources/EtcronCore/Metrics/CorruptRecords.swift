@@ -8,7 +8,7 @@ public enum CorruptRecords {
     public static let metric = "etcron_corrupt_records_total"
 
     /// Counts one unusable record of kind `record` (`spec`, `quota`, `status`, `run`,
-    /// `decision`).
+    /// `decision`, `target policy`).
     public static func count(_ record: String) {
         Counter(label: metric, dimensions: [("record", record)]).increment()
     }

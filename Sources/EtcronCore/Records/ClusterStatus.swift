@@ -58,18 +58,38 @@ public struct ClusterStatus: Sendable, Codable, Hashable {
         }
     }
 
+    /// One leader's term, from its record (``LeaderTerms``).
+    public struct Term: Sendable, Codable, Hashable {
+        /// The replica that led.
+        public var replicaID: String
+        /// Its fencing token.
+        public var fencingToken: Int64
+        /// When its term started.
+        public var startedAt: Date
+
+        /// A term.
+        public init(replicaID: String, fencingToken: Int64, startedAt: Date) {
+            self.replicaID = replicaID
+            self.fencingToken = fencingToken
+            self.startedAt = startedAt
+        }
+    }
+
     /// The leader, if one is elected.
     public var leader: Leader?
     /// Every replica with a live session, by ID.
     public var members: [Member]
     /// The etcd revision this was read at.
     public var revision: Int64
+    /// The latest leaders' terms, newest first (at most ``LeaderTerms/kept``).
+    public var recentTerms: [Term]
 
     /// A status.
-    public init(leader: Leader?, members: [Member], revision: Int64) {
+    public init(leader: Leader?, members: [Member], revision: Int64, recentTerms: [Term] = []) {
         self.leader = leader
         self.members = members
         self.revision = revision
+        self.recentTerms = recentTerms
     }
 
     /// Reads the status at one revision.
@@ -85,7 +105,8 @@ public struct ClusterStatus: Sendable, Codable, Hashable {
         heartbeatOptions.revision = members.header.revision
         let heartbeat = try await client.range(.key(keys.leaderHeartbeat), options: heartbeatOptions)
 
-        var status = ClusterStatus(leader: nil, members: [], revision: members.header.revision)
+        let terms = try await LeaderTerms.read(client: client, keys: keys, revision: members.header.revision)
+        var status = ClusterStatus(leader: nil, members: [], revision: members.header.revision, recentTerms: terms)
         for kv in members.kvs {
             guard let record = try? Etcron_V1_Member(serializedBytes: kv.value) else { continue }
             status.members.append(Member(
