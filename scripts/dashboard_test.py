@@ -13,6 +13,9 @@ import urllib.parse
 import urllib.request
 
 DASHBOARD = "charts/etcron/files/grafana-dashboard.json"
+RULES = "charts/etcron/files/prometheus-rules.yaml"
+# The default alert rules are loaded too: the demo's failing job must fire EtcronRunFailed.
+ALERT = "alert EtcronRunFailed fires for the demo's failing job"
 # What the dashboard's variables are set to: the demo tenant and its succeeding job.
 VARIABLES = {"$namespace": ".*", "$tenant": "demo", "$job": "hello", "$__rate_interval": "30s"}
 DEADLINE = 150  # seconds for every query to have data
@@ -22,6 +25,7 @@ EXPECTED = {
     "Runs started and finished by result [B]": [{"result": "succeeded"}, {"result": "failed"}],
     "Runs finished per tenant and result (1 h) [A]": [{"tenant": "demo", "result": "failed"}],
     "Skips per tenant and reason (1 h) [A]": [{"tenant": "demo", "reason": "concurrencyPolicy"}],
+    ALERT: [{"tenant": "demo"}],
 }
 
 
@@ -68,7 +72,7 @@ def main():
     for variable in dashboard["templating"]["list"]:
         if variable["type"] == "query":
             assert variable["query"].startswith("label_values("), variable
-    checks = queries(dashboard)
+    checks = queries(dashboard) + [(ALERT, 'ALERTS{alertname="EtcronRunFailed",alertstate="firing"}')]
     work = tempfile.mkdtemp(prefix="etcron-dashboard-")
     dev_log = open(os.path.join(work, "dev.log"), "w")
     dev = subprocess.Popen([etcron, "dev", "--replicas", "3"], stdout=dev_log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -89,6 +93,7 @@ def main():
         config = os.path.join(work, "prometheus.yml")
         with open(config, "w") as f:
             f.write("global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                    f"rule_files: [{os.path.abspath(RULES)}]\n"
                     "scrape_configs:\n  - job_name: etcron\n    static_configs:\n"
                     f"      - targets: [{', '.join(f'127.0.0.1:{p}' for p in ports)}]\n")
         prometheus = subprocess.Popen(

@@ -5,7 +5,8 @@
 # own on loopback, scraping the replicas every second. A query fails if Prometheus refuses
 # it or it returns no series once the demo has run for a while. Installs Prometheus
 # (Debian's package) when missing. Prints `dashboard: N passed, M failed` last (one per
-# query). Works from any directory.
+# query, and one for the default alert rules: the demo's failing job fires EtcronRunFailed).
+# Works from any directory.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

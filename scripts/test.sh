@@ -48,7 +48,7 @@ done
 # Suites outside Swift (alert rules with promtool, the Helm chart): each prints
 # `<name>: N passed, M failed` last.
 export ETCRON_BIN_DIR=.build/debug  # the chart's drift test runs the binaries just built
-for script in "scripts/generate-openapi.sh --check" scripts/test-rules.sh scripts/test-dashboard.sh scripts/test-chart.sh scripts/test-image.sh scripts/test-api-contract.sh; do
+for script in "scripts/generate-openapi.sh --check" scripts/test-rules.sh scripts/test-dashboard.sh scripts/test-web.sh scripts/test-chart.sh scripts/test-image.sh scripts/test-api-contract.sh; do
     echo "== $script"
     # shellcheck disable=SC2086 # a script and its arguments
     if $script 2>&1 | tee "$log"; then status=0; else status=1; fi

@@ -87,7 +87,7 @@ public struct WebRoutes: Sendable {
         templates.render(
             Layout(
                 title: title, session: session?.view, notice: notice, body: body, replica: replicaID,
-                now: WebFormat.time(Date()).map { $0 + " UTC" } ?? ""),
+                now: WebFormat.time(Date()) ?? ""),
             "layout")
     }
 

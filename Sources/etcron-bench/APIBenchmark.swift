@@ -11,7 +11,9 @@ import Foundation
 /// `--jobs` jobs over `--tenants` tenants (none due during the run), then loads the API
 /// with `wrk` (Debian's package, `--connections` keep-alive connections) for each read:
 /// one job (`GET /v1/tenants/T/jobs/N`, spec, status and history heads in one Txn) and a
-/// page of 100 jobs of one tenant (`GET /v1/jobs?tenant=T&limit=100`). The baselines, in
+/// page of 100 jobs of one tenant (`GET /v1/jobs?tenant=T&limit=100`), and the dashboard's
+/// jobs list (`/`, every tenant, and `/?tenant=T`: 50 jobs with status and newest run,
+/// rendered as HTML), signed in with the token's cookie. The baselines, in
 /// the same run against the same etcd, are the same reads made straight with etcron's
 /// etcd client by `--connections` concurrent tasks: one key's get, the same one-job Txn,
 /// and the same page read by the job store.
@@ -95,7 +97,11 @@ struct APIBenchmark: AsyncParsableCommand {
         let page = try wrk.run("\(base)/v1/jobs?tenant=\(tenant)&limit=100", token: token, connections: connections, seconds: seconds)
         figures.progress("a page of 100 jobs through the API at \(pageConnections) connections")
         let pageLight = try wrk.run("\(base)/v1/jobs?tenant=\(tenant)&limit=100", token: token, connections: pageConnections, seconds: seconds)
-        guard one.non2xx == 0, page.non2xx == 0, pageLight.non2xx == 0 else {
+        figures.progress("the dashboard's jobs list (50 jobs with status and newest run) at \(pageConnections) connections")
+        let cookie = "Cookie: etcron_token=\(token)"
+        let webFirst = try wrk.run("\(base)/", header: cookie, connections: pageConnections, seconds: seconds)
+        let webTenant = try wrk.run("\(base)/?tenant=\(tenant)", header: cookie, connections: pageConnections, seconds: seconds)
+        guard one.non2xx == 0, page.non2xx == 0, pageLight.non2xx == 0, webFirst.non2xx == 0, webTenant.non2xx == 0 else {
             throw FailoverError("the API answered errors under load (\(one.non2xx) + \(page.non2xx)); see \(cluster.rootDirectory)/bench-replica.log")
         }
 
@@ -114,6 +120,14 @@ struct APIBenchmark: AsyncParsableCommand {
         let directPageLight = try await ClosedLoop.run(concurrency: pageConnections, seconds: seconds) {
             _ = try await store.page(tenants: [tenant], after: nil, limit: 100)
         }
+        let directWebAll = try await ClosedLoop.run(concurrency: pageConnections, seconds: seconds) {
+            let page = try await store.page(tenants: nil, after: nil, limit: 50)
+            _ = try await store.overviews(of: page.jobs.map(\.id))
+        }
+        let directWeb = try await ClosedLoop.run(concurrency: pageConnections, seconds: seconds) {
+            let page = try await store.page(tenants: [tenant], after: nil, limit: 50)
+            _ = try await store.overviews(of: page.jobs.map(\.id))
+        }
 
         figures.figure("api_get_job_rps", String(Int(one.requestsPerSecond)), "req/s")
         figures.milliseconds("api_get_job_p50", one.p50)
@@ -130,6 +144,14 @@ struct APIBenchmark: AsyncParsableCommand {
         figures.milliseconds("etcd_page100_p99", directPage.p99)
         figures.milliseconds("api_page100_p99_at_\(pageConnections)_connections", pageLight.p99)
         figures.milliseconds("etcd_page100_p99_at_\(pageConnections)_tasks", directPageLight.p99)
+        figures.figure("web_jobs_page_rps", String(Int(webFirst.requestsPerSecond)), "req/s")
+        figures.milliseconds("web_jobs_page_p50", webFirst.p50)
+        figures.milliseconds("web_jobs_page_p99", webFirst.p99)
+        figures.milliseconds("etcd_page50_all_tenants_with_overviews_p99", directWebAll.p99)
+        figures.ratio("web_jobs_page_vs_etcd_rps", webFirst.requestsPerSecond / max(directWebAll.requestsPerSecond, 1))
+        figures.milliseconds("web_tenant_jobs_page_p99", webTenant.p99)
+        figures.milliseconds("etcd_page50_with_overviews_p99", directWeb.p99)
+        figures.ratio("web_tenant_jobs_page_vs_etcd_rps", webTenant.requestsPerSecond / max(directWeb.requestsPerSecond, 1))
         await replica.kill()
     }
 }

@@ -24,11 +24,16 @@ struct APIWrk {
     }
 
     func run(_ url: String, token: String, connections: Int, seconds: Int) throws -> Result {
+        try run(url, header: "Authorization: Bearer \(token)", connections: connections, seconds: seconds)
+    }
+
+    /// Loads `url` with `header` (a bearer token, or the dashboard's session cookie).
+    func run(_ url: String, header: String, connections: Int, seconds: Int) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "-t", "2", "-c", String(connections), "-d", "\(seconds)s", "--latency", "--timeout", "5s",
-            "-H", "Authorization: Bearer \(token)", url,
+            "-H", header, url,
         ]
         let out = Pipe()
         process.standardOutput = out

@@ -44,5 +44,10 @@ struct SchedulerBenchJobs: Sendable {
         try await inFlight(batches, width: 4) { txn in
             _ = try await client.txn(txn)
         }
+        // The tenant index, as the job store adds to it when it creates a tenant's first job.
+        let tenants = Set(range.map { spec($0, schedule: "", createdAt: createdAt).tenant }).sorted()
+        for first in stride(from: 0, to: tenants.count, by: 128) {
+            _ = try await client.txn(Txn(success: tenants[first..<min(first + 128, tenants.count)].map { .put(keys.tenantIndex($0), Data()) }))
+        }
     }
 }

@@ -22,6 +22,9 @@ struct FormProtectionTests {
         #expect(FormProtection.crossSiteRefusal(origin: nil, fetchSite: "cross-site", host: "etcron:8080") != nil)
         #expect(FormProtection.crossSiteRefusal(origin: nil, fetchSite: "same-site", host: "etcron:8080") != nil)
         #expect(FormProtection.crossSiteRefusal(origin: "null", fetchSite: nil, host: "etcron:8080") != nil)
+        // A browser that says same-origin is believed (it may still send `Origin: null`).
+        #expect(FormProtection.crossSiteRefusal(origin: "null", fetchSite: "same-origin", host: "etcron:8080") == nil)
+        #expect(FormProtection.crossSiteRefusal(origin: "https://evil.example", fetchSite: "cross-site", host: "etcron:8080") != nil)
     }
 
     @Test("cookies round-trip tokens with characters a cookie may not hold, and carry their flags")

@@ -104,6 +104,12 @@ public struct JobKeys: Sendable, Hashable {
     /// The target policy of `scope`: `<prefix>target-policies/*` for the default,
     /// `<prefix>target-policies/<tenant>`.
     public func targetPolicy(_ scope: QuotaScope) -> String { targetPolicies + scope.keySegment }
+    /// The tenant index: a key per tenant that has (or had) jobs, so listing every tenant's
+    /// jobs reads tenant by tenant (etcd counts every key of a range it reads, however small
+    /// its limit: one range over 100,000 jobs costs a scan of them all).
+    public var tenantIndex: String { base.prefix + "tenants/" }
+    /// `tenant`'s entry in the tenant index.
+    public func tenantIndex(_ tenant: String) -> String { tenantIndex + tenant }
     /// The key every limited job creation in `tenant` compares and bumps.
     public func quotaGuard(_ tenant: String) -> String { base.prefix + "quota-guards/" + tenant }
 

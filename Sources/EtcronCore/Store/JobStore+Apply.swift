@@ -140,7 +140,8 @@ extension JobStore {
                     return .done(JobApplyResult(id: id, outcome: .unchanged, revision: current.modRevision))
                 }
                 let outcome: JobApplyResult.Outcome = current == nil ? .created : .updated
-                return .write(operations: [.put(key, try Self.serialized(desired, id))]) { result in
+                let index: [TxnOperation] = current == nil ? [.put(keys.tenantIndex(id.tenant), Data())] : []
+                return .write(operations: [.put(key, try Self.serialized(desired, id))] + index) { result in
                     JobApplyResult(id: id, outcome: outcome, revision: result.header.revision)
                 }
             }

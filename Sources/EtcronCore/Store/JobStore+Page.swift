@@ -29,7 +29,12 @@ extension JobStore {
     public func page(
         tenants: [String]?, after afterKey: String?, limit: Int, matching: (StoredJob) -> Bool = { _ in true }
     ) async throws(JobStoreError) -> JobPage {
-        let prefixes = tenants.map { $0.sorted().map(keys.tenant) } ?? [keys.jobs]
+        let prefixes: [String]
+        if let tenants {
+            prefixes = tenants.sorted().map(keys.tenant)
+        } else {
+            prefixes = try await indexedTenantPrefixes(from: afterKey)
+        }
         var jobs: [StoredJob] = []
         var corrupt: [CorruptRecord] = []
         let wanted = max(1, limit) + 1
@@ -81,5 +86,23 @@ extension JobStore {
         guard jobs.count > limit else { return JobPage(jobs: jobs, corrupt: corrupt, nextAfterKey: nil) }
         let page = Array(jobs.prefix(limit))
         return JobPage(jobs: page, corrupt: corrupt, nextAfterKey: page.last.map { keys.spec($0.id.tenant, $0.id.name) })
+    }
+
+    /// The job prefixes of every tenant in the tenant index, from the tenant of `afterKey`
+    /// on (earlier pages listed the ones before); the whole job prefix when the index is
+    /// empty (jobs written straight into etcd, before a leader filled the index in).
+    private func indexedTenantPrefixes(from afterKey: String?) async throws(JobStoreError) -> [String] {
+        var start = keys.tenantIndex
+        if let afterKey, case .spec(let id)? = RecordKey(afterKey, keys: keys) { start = keys.tenantIndex(id.tenant) }
+        var tenants: [String] = []
+        do {
+            try await client.rangePaged(.bytes(from: Data(start.utf8), to: KeyRange.prefix(keys.tenantIndex).end), pageSize: 1000, keysOnly: true) { kvs in
+                tenants += kvs.map { String($0.keyString.dropFirst(keys.tenantIndex.count)) }
+            }
+        } catch {
+            throw .etcd(error, while: "reading the tenant index")
+        }
+        if tenants.isEmpty && afterKey == nil { return [keys.jobs] }
+        return tenants.filter { JobName.refusal(of: $0) == nil }.map(keys.tenant)
     }
 }

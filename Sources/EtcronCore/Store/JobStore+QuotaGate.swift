@@ -64,7 +64,10 @@ extension JobStore {
                 let counted = gate
                 return .write(
                     compares: [.modRevision(guardKey, .equal, gate.guardRevision)],
-                    operations: [.put(key, try Self.serialized(desiredSpec(spec, stored: nil, author: author), id)), .put(guardKey, Data())]
+                    operations: [
+                        .put(key, try Self.serialized(desiredSpec(spec, stored: nil, author: author), id)), .put(guardKey, Data()),
+                        .put(keys.tenantIndex(id.tenant), Data()),
+                    ]
                 ) { result in
                     var next = counted
                     next.jobs += 1

@@ -68,7 +68,9 @@ final class LeaderScheduler: Sendable {
         }
         let jobs = index.jobIDs
         logger.info("scheduler loaded jobs", metadata: ["jobs": "\(jobs.count)", "revision": "\(revision)"])
-        for (tenant, count) in index.jobsPerTenant { metrics.jobs(tenant: tenant, count: count) }
+        let perTenant = index.jobsPerTenant
+        for (tenant, count) in perTenant { metrics.jobs(tenant: tenant, count: count) }
+        try await fillTenantIndex(Set(perTenant.keys))
         for job in jobs { queue.enqueue(job) }
         let queue = self.queue
         // Workers wait for keys without polling; closing the queue is what wakes them when

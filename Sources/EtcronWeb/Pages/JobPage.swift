@@ -110,7 +110,10 @@ enum JobPage {
 
     private static func row(_ run: Components.Schemas.Run, zone: CronTimeZone) -> RunRow {
         var result = run.message ?? ""
-        if let code = run.exitCode { result = "exit \(code)" + (result.isEmpty ? "" : ": " + result) }
+        if let code = run.exitCode {
+            if result == "exit status \(code)" { result = "" }
+            result = "exit \(code)" + (result.isEmpty ? "" : ": " + result)
+        }
         if let http = run.httpStatus { result = "HTTP \(http)" + (result.isEmpty ? "" : ": " + result) }
         return RunRow(
             scheduled: WebFormat.time(run.scheduledAt ?? run.requestedAt ?? run.createdAt, zone: zone) ?? "-",

@@ -11,7 +11,7 @@ enum WebResponse {
          "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
         (.xContentTypeOptions, "nosniff"),
         (.cacheControl, "no-store"),
-        (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+        (HTTPField.Name("Referrer-Policy")!, "same-origin"),
         (HTTPField.Name("X-Frame-Options")!, "DENY"),
     ]
 

@@ -29,18 +29,17 @@ enum FormProtection {
     }
 
     /// Why a POST comes from another site, or nil when it does not (or its browser does
-    /// not say): `Sec-Fetch-Site` must be `same-origin` (or `none`, typed by the user),
-    /// and `Origin` must be this host.
+    /// not say): `Sec-Fetch-Site` must be `same-origin` (or `none`, typed by the user), and
+    /// then decides; without it, `Origin` must be this host (`null`, an opaque origin, is
+    /// refused).
     static func crossSiteRefusal(origin: String?, fetchSite: String?, host: String?) -> String? {
-        if let fetchSite, fetchSite != "same-origin", fetchSite != "none" {
-            return "the form was sent from another site (Sec-Fetch-Site: \(fetchSite))"
+        if let fetchSite {
+            return fetchSite == "same-origin" || fetchSite == "none" ? nil : "the form was sent from another site (Sec-Fetch-Site: \(fetchSite))"
         }
-        if let origin, origin != "null", let host {
-            let bare = origin.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
-            if bare != host { return "the form was sent from another origin (\(origin), not \(host))" }
-        } else if origin == "null" {
-            return "the form was sent from an opaque origin"
-        }
+        guard let origin else { return nil }
+        if origin == "null" { return "the form was sent from an opaque origin" }
+        let bare = origin.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
+        if let host, bare != host { return "the form was sent from another origin (\(origin), not \(host))" }
         return nil
     }
 
