@@ -329,11 +329,41 @@ public nonisolated struct Etcron_V1_JobSpec: @unchecked Sendable {
   /// Clears the value of `lastSuspendChange`. Subsequent reads from it will return its default value.
   public mutating func clearLastSuspendChange() {_uniqueStorage()._lastSuspendChange = nil}
 
+  /// The schedules the job had before its current one (which took effect at
+  /// schedule_since_unix_ms), oldest first, at most 16: what `etcron audit` checks the
+  /// scheduled times of past windows against. Set by the job store.
+  public var scheduleHistory: [Etcron_V1_ScheduleEra] {
+    get {_storage._scheduleHistory}
+    set {_uniqueStorage()._scheduleHistory = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A schedule a job had, and when.
+public nonisolated struct Etcron_V1_ScheduleEra: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var schedule: String = String()
+
+  public var timeZone: String = String()
+
+  public var everyAnchorUnix: Int64 = 0
+
+  /// When it took effect, and when the next schedule replaced it.
+  public var sinceUnixMs: Int64 = 0
+
+  public var untilUnixMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// A change of a job's `suspend` (by suspend, resume, or a write of the spec).
@@ -635,7 +665,7 @@ nonisolated extension Etcron_V1_HistoryLimits: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}tenant\0\u{1}name\0\u{1}schedule\0\u{3}time_zone\0\u{3}concurrency_policy\0\u{3}starting_deadline_seconds\0\u{1}suspend\0\u{1}target\0\u{1}retry\0\u{3}attempt_timeout_seconds\0\u{1}history\0\u{1}labels\0\u{1}description\0\u{1}owner\0\u{3}every_anchor_unix\0\u{3}created_at_unix_ms\0\u{3}schedule_since_unix_ms\0\u{3}created_by\0\u{3}updated_by\0\u{3}updated_at_unix_ms\0\u{3}policy_bound\0\u{3}last_suspend_change\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}tenant\0\u{1}name\0\u{1}schedule\0\u{3}time_zone\0\u{3}concurrency_policy\0\u{3}starting_deadline_seconds\0\u{1}suspend\0\u{1}target\0\u{1}retry\0\u{3}attempt_timeout_seconds\0\u{1}history\0\u{1}labels\0\u{1}description\0\u{1}owner\0\u{3}every_anchor_unix\0\u{3}created_at_unix_ms\0\u{3}schedule_since_unix_ms\0\u{3}created_by\0\u{3}updated_by\0\u{3}updated_at_unix_ms\0\u{3}policy_bound\0\u{3}last_suspend_change\0\u{3}schedule_history\0")
 
   fileprivate class _StorageClass {
     var _tenant: String = String()
@@ -660,6 +690,7 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
     var _updatedAtUnixMs: Int64 = 0
     var _policyBound: Bool = false
     var _lastSuspendChange: Etcron_V1_SuspendChange? = nil
+    var _scheduleHistory: [Etcron_V1_ScheduleEra] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -692,6 +723,7 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
       _updatedAtUnixMs = source._updatedAtUnixMs
       _policyBound = source._policyBound
       _lastSuspendChange = source._lastSuspendChange
+      _scheduleHistory = source._scheduleHistory
     }
   }
 
@@ -732,6 +764,7 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
         case 20: try { try decoder.decodeSingularInt64Field(value: &_storage._updatedAtUnixMs) }()
         case 21: try { try decoder.decodeSingularBoolField(value: &_storage._policyBound) }()
         case 22: try { try decoder.decodeSingularMessageField(value: &_storage._lastSuspendChange) }()
+        case 23: try { try decoder.decodeRepeatedMessageField(value: &_storage._scheduleHistory) }()
         default: break
         }
       }
@@ -810,6 +843,9 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
       try { if let v = _storage._lastSuspendChange {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
       } }()
+      if !_storage._scheduleHistory.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._scheduleHistory, fieldNumber: 23)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -841,10 +877,61 @@ nonisolated extension Etcron_V1_JobSpec: SwiftProtobuf.Message, SwiftProtobuf._M
         if _storage._updatedAtUnixMs != rhs_storage._updatedAtUnixMs {return false}
         if _storage._policyBound != rhs_storage._policyBound {return false}
         if _storage._lastSuspendChange != rhs_storage._lastSuspendChange {return false}
+        if _storage._scheduleHistory != rhs_storage._scheduleHistory {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Etcron_V1_ScheduleEra: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ScheduleEra"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}schedule\0\u{3}time_zone\0\u{3}every_anchor_unix\0\u{3}since_unix_ms\0\u{3}until_unix_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.schedule) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.timeZone) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.everyAnchorUnix) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.sinceUnixMs) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.untilUnixMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.schedule.isEmpty {
+      try visitor.visitSingularStringField(value: self.schedule, fieldNumber: 1)
+    }
+    if !self.timeZone.isEmpty {
+      try visitor.visitSingularStringField(value: self.timeZone, fieldNumber: 2)
+    }
+    if self.everyAnchorUnix != 0 {
+      try visitor.visitSingularInt64Field(value: self.everyAnchorUnix, fieldNumber: 3)
+    }
+    if self.sinceUnixMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.sinceUnixMs, fieldNumber: 4)
+    }
+    if self.untilUnixMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.untilUnixMs, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Etcron_V1_ScheduleEra, rhs: Etcron_V1_ScheduleEra) -> Bool {
+    if lhs.schedule != rhs.schedule {return false}
+    if lhs.timeZone != rhs.timeZone {return false}
+    if lhs.everyAnchorUnix != rhs.everyAnchorUnix {return false}
+    if lhs.sinceUnixMs != rhs.sinceUnixMs {return false}
+    if lhs.untilUnixMs != rhs.untilUnixMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

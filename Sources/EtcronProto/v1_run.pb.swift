@@ -218,6 +218,40 @@ public nonisolated struct Etcron_V1_Decision: Sendable {
 
   public var count: Int64 = 0
 
+  /// For an invoke moved to the log when its run was trimmed (history limits): what became
+  /// of the run, so audits of past windows still see its result and start delay.
+  public var outcome: Etcron_V1_RunOutcome {
+    get {_outcome ?? Etcron_V1_RunOutcome()}
+    set {_outcome = newValue}
+  }
+  /// Returns true if `outcome` has been explicitly set.
+  public var hasOutcome: Bool {self._outcome != nil}
+  /// Clears the value of `outcome`. Subsequent reads from it will return its default value.
+  public mutating func clearOutcome() {self._outcome = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _outcome: Etcron_V1_RunOutcome? = nil
+}
+
+/// The end of an invoke's run, as its record said when it was trimmed.
+public nonisolated struct Etcron_V1_RunOutcome: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var state: Etcron_V1_RunState = .unspecified
+
+  public var startedAtUnixMs: Int64 = 0
+
+  public var finishedAtUnixMs: Int64 = 0
+
+  public var attempts: Int32 = 0
+
+  public var message: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -408,7 +442,7 @@ nonisolated extension Etcron_V1_RunState: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Etcron_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Decision"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}scheduled_unix\0\u{1}kind\0\u{1}reason\0\u{1}message\0\u{3}decided_at_unix_ms\0\u{3}leader_token\0\u{3}run_id\0\u{3}range_start_unix\0\u{1}count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}scheduled_unix\0\u{1}kind\0\u{1}reason\0\u{1}message\0\u{3}decided_at_unix_ms\0\u{3}leader_token\0\u{3}run_id\0\u{3}range_start_unix\0\u{1}count\0\u{1}outcome\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -425,12 +459,17 @@ nonisolated extension Etcron_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._
       case 7: try { try decoder.decodeSingularStringField(value: &self.runID) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.rangeStartUnix) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.count) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._outcome) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if self.scheduledUnix != 0 {
       try visitor.visitSingularInt64Field(value: self.scheduledUnix, fieldNumber: 1)
     }
@@ -458,6 +497,9 @@ nonisolated extension Etcron_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._
     if self.count != 0 {
       try visitor.visitSingularInt64Field(value: self.count, fieldNumber: 9)
     }
+    try { if let v = self._outcome {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -471,6 +513,57 @@ nonisolated extension Etcron_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.runID != rhs.runID {return false}
     if lhs.rangeStartUnix != rhs.rangeStartUnix {return false}
     if lhs.count != rhs.count {return false}
+    if lhs._outcome != rhs._outcome {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Etcron_V1_RunOutcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RunOutcome"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}state\0\u{3}started_at_unix_ms\0\u{3}finished_at_unix_ms\0\u{1}attempts\0\u{1}message\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.startedAtUnixMs) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.finishedAtUnixMs) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.attempts) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 1)
+    }
+    if self.startedAtUnixMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.startedAtUnixMs, fieldNumber: 2)
+    }
+    if self.finishedAtUnixMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.finishedAtUnixMs, fieldNumber: 3)
+    }
+    if self.attempts != 0 {
+      try visitor.visitSingularInt32Field(value: self.attempts, fieldNumber: 4)
+    }
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Etcron_V1_RunOutcome, rhs: Etcron_V1_RunOutcome) -> Bool {
+    if lhs.state != rhs.state {return false}
+    if lhs.startedAtUnixMs != rhs.startedAtUnixMs {return false}
+    if lhs.finishedAtUnixMs != rhs.finishedAtUnixMs {return false}
+    if lhs.attempts != rhs.attempts {return false}
+    if lhs.message != rhs.message {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -11,8 +11,10 @@ struct Etcron: AsyncParsableCommand {
         subcommands: [
             OperatorCommand.self,
             DevCommand.self,
+            GamedayCommand.self,
             StatusCommand.self,
             WhyCommand.self,
+            AuditCommand.self,
             ScheduleCommand.self,
             ApplyCommand.self,
             GetCommand.self,

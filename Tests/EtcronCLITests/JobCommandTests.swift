@@ -107,8 +107,8 @@ enum JobCLI {
     }
 
     /// Runs `etcron arguments` with `stdin` as its input and `environment` added to the
-    /// test's; 20 s limit.
-    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) async throws -> Output {
+    /// test's; `limit` seconds at most (20 by default).
+    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], limit: Int = 20) async throws -> Output {
         let binary = try EtcronExecutable.locate()
         // On a thread of its own: a blocking wait on one of the test process's few
         // cooperative threads (every suite shares them) would stall the other suites.
@@ -129,7 +129,7 @@ enum JobCLI {
                     input.fileHandleForWriting.write(Data(stdin.utf8))
                     try input.fileHandleForWriting.close()
                     let timer = DispatchWorkItem { process.terminate() }
-                    DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: timer)
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(limit), execute: timer)
                     let stdout = out.fileHandleForReading.readDataToEndOfFile()
                     let stderr = err.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()

@@ -249,6 +249,27 @@ struct JobStoreTests {
         }
     }
 
+    @Test("a change of schedule or zone keeps the schedule it replaced, with when it applied, for audits of past windows")
+    func scheduleHistory() async throws {
+        try await withStore { store, _ in
+            var spec = JobFixtures.spec(schedule: "*/5 * * * *")
+            _ = try await store.apply([spec])
+            let created = try #require(try await store.get(tenant: spec.tenant, name: spec.name)).spec
+            #expect(created.scheduleHistory.isEmpty)
+            spec.schedule = "*/10 * * * *"
+            _ = try await store.apply([spec])
+            spec.description_p = "same schedule, other description"
+            _ = try await store.apply([spec])
+            let changed = try #require(try await store.get(tenant: spec.tenant, name: spec.name)).spec
+            #expect(changed.scheduleHistory.count == 1)
+            let era = try #require(changed.scheduleHistory.first)
+            #expect(era.schedule == "*/5 * * * *" && era.sinceUnixMs == created.createdAtUnixMs)
+            #expect(era.untilUnixMs == changed.scheduleSinceUnixMs && era.untilUnixMs >= created.createdAtUnixMs)
+            let eras = ScheduleEra.of(changed)
+            #expect(eras.map(\.expression) == ["*/5 * * * *", "*/10 * * * *"] && eras[0].through == eras[1].after)
+        }
+    }
+
     @Test("a 253-character tenant and name work end to end; 254 is refused")
     func longNames() async throws {
         try await withStore { store, _ in

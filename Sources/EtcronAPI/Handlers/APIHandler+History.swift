@@ -47,12 +47,11 @@ extension APIHandler {
             guard let value = Int64(position) else { throw APIError.invalidParameter("continue", "is not a token this operation returned") }
             before = value
         }
-        // One more than the page: whether another page follows.
-        let decisions = try await store.decisions(tenant: tenant, name: name, limit: min(limit + 1, JobStore.maximumHistoryLimit), before: before)
-        let page = Array(decisions.values.prefix(limit))
+        let (decisions, nextBefore) = try await store.decisionPage(tenant: tenant, name: name, limit: limit, before: before)
+        let page = decisions.values
         let runIDs = page.filter { $0.kind == .invoke && !$0.runID.isEmpty }.map(\.runID)
         let runs = runIDs.isEmpty ? [:] : try await store.runs(tenant: tenant, name: name, ids: runIDs)
-        let next = decisions.values.count > limit ? page.last.map { scope.encode(String($0.scheduledUnix)) } : nil
+        let next = nextBefore.map { scope.encode(String($0)) }
         return .ok(.init(body: .json(.init(
             items: page.map { Components.Schemas.Decision($0, run: runs[$0.runID]) },
             _continue: next,

@@ -2241,6 +2241,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/JobMetadata/lastSuspendChange`.
             public var lastSuspendChange: Components.Schemas.SuspendChange?
+            /// The schedules the job had before its current one (which took effect at `scheduleSince`), oldest first, at most 16; absent if it never changed. `etcron audit` checks past windows against them.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobMetadata/scheduleHistory`.
+            public var scheduleHistory: [Components.Schemas.ScheduleEra]?
             /// Creates a new `JobMetadata`.
             ///
             /// - Parameters:
@@ -2252,6 +2256,7 @@ extension Components {
             ///   - scheduleSince: When the current schedule (expression and zone) took effect: times before it are not due under it, so a changed schedule never catches up on times it did not have.
             ///   - everyAnchor: The anchor of an `@every` schedule (set when the job is created); absent for other schedules.
             ///   - lastSuspendChange: The last time `suspend` changed, by whom and why; absent if it never did.
+            ///   - scheduleHistory: The schedules the job had before its current one (which took effect at `scheduleSince`), oldest first, at most 16; absent if it never changed. `etcron audit` checks past windows against them.
             public init(
                 createdAt: Foundation.Date,
                 createdBy: Components.Schemas.TokenName? = nil,
@@ -2260,7 +2265,8 @@ extension Components {
                 updatedBy: Components.Schemas.TokenName? = nil,
                 scheduleSince: Foundation.Date? = nil,
                 everyAnchor: Foundation.Date? = nil,
-                lastSuspendChange: Components.Schemas.SuspendChange? = nil
+                lastSuspendChange: Components.Schemas.SuspendChange? = nil,
+                scheduleHistory: [Components.Schemas.ScheduleEra]? = nil
             ) {
                 self.createdAt = createdAt
                 self.createdBy = createdBy
@@ -2270,6 +2276,7 @@ extension Components {
                 self.scheduleSince = scheduleSince
                 self.everyAnchor = everyAnchor
                 self.lastSuspendChange = lastSuspendChange
+                self.scheduleHistory = scheduleHistory
             }
             public enum CodingKeys: String, CodingKey {
                 case createdAt
@@ -2280,6 +2287,7 @@ extension Components {
                 case scheduleSince
                 case everyAnchor
                 case lastSuspendChange
+                case scheduleHistory
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -2315,6 +2323,10 @@ extension Components {
                     Components.Schemas.SuspendChange.self,
                     forKey: .lastSuspendChange
                 )
+                self.scheduleHistory = try container.decodeIfPresent(
+                    [Components.Schemas.ScheduleEra].self,
+                    forKey: .scheduleHistory
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "createdAt",
                     "createdBy",
@@ -2323,7 +2335,91 @@ extension Components {
                     "updatedBy",
                     "scheduleSince",
                     "everyAnchor",
-                    "lastSuspendChange"
+                    "lastSuspendChange",
+                    "scheduleHistory"
+                ])
+            }
+        }
+        /// A schedule a job had, and when.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ScheduleEra`.
+        public struct ScheduleEra: Codable, Hashable, Sendable {
+            /// The cron expression.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduleEra/schedule`.
+            public var schedule: Swift.String
+            /// Its IANA time zone; absent for UTC.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduleEra/timeZone`.
+            public var timeZone: Swift.String?
+            /// The anchor of an `@every` schedule.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduleEra/everyAnchor`.
+            public var everyAnchor: Foundation.Date?
+            /// When it took effect.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduleEra/since`.
+            public var since: Foundation.Date
+            /// When the next schedule replaced it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ScheduleEra/until`.
+            public var until: Foundation.Date
+            /// Creates a new `ScheduleEra`.
+            ///
+            /// - Parameters:
+            ///   - schedule: The cron expression.
+            ///   - timeZone: Its IANA time zone; absent for UTC.
+            ///   - everyAnchor: The anchor of an `@every` schedule.
+            ///   - since: When it took effect.
+            ///   - until: When the next schedule replaced it.
+            public init(
+                schedule: Swift.String,
+                timeZone: Swift.String? = nil,
+                everyAnchor: Foundation.Date? = nil,
+                since: Foundation.Date,
+                until: Foundation.Date
+            ) {
+                self.schedule = schedule
+                self.timeZone = timeZone
+                self.everyAnchor = everyAnchor
+                self.since = since
+                self.until = until
+            }
+            public enum CodingKeys: String, CodingKey {
+                case schedule
+                case timeZone
+                case everyAnchor
+                case since
+                case until
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.schedule = try container.decode(
+                    Swift.String.self,
+                    forKey: .schedule
+                )
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
+                self.everyAnchor = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .everyAnchor
+                )
+                self.since = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .since
+                )
+                self.until = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .until
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "schedule",
+                    "timeZone",
+                    "everyAnchor",
+                    "since",
+                    "until"
                 ])
             }
         }
@@ -3720,6 +3816,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Decision/leaderToken`.
             public var leaderToken: Components.Schemas.Revision
+            /// For an invoke whose run record was trimmed (history limits), what became of the run, as its record said then; absent while the run is kept (read the run) and for skips.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Decision/outcome`.
+            public var outcome: Components.Schemas.RunOutcome?
             /// Creates a new `Decision`.
             ///
             /// - Parameters:
@@ -3733,6 +3833,7 @@ extension Components {
             ///   - rangeStart: For a range (`count` over 1), the first scheduled time it covers.
             ///   - decidedAt: When the leader decided.
             ///   - leaderToken: The fencing token of the leader that decided.
+            ///   - outcome: For an invoke whose run record was trimmed (history limits), what became of the run, as its record said then; absent while the run is kept (read the run) and for skips.
             public init(
                 scheduledAt: Foundation.Date,
                 decision: Components.Schemas.DecisionKind,
@@ -3743,7 +3844,8 @@ extension Components {
                 count: Swift.Int64,
                 rangeStart: Foundation.Date? = nil,
                 decidedAt: Foundation.Date,
-                leaderToken: Components.Schemas.Revision
+                leaderToken: Components.Schemas.Revision,
+                outcome: Components.Schemas.RunOutcome? = nil
             ) {
                 self.scheduledAt = scheduledAt
                 self.decision = decision
@@ -3755,6 +3857,7 @@ extension Components {
                 self.rangeStart = rangeStart
                 self.decidedAt = decidedAt
                 self.leaderToken = leaderToken
+                self.outcome = outcome
             }
             public enum CodingKeys: String, CodingKey {
                 case scheduledAt
@@ -3767,6 +3870,7 @@ extension Components {
                 case rangeStart
                 case decidedAt
                 case leaderToken
+                case outcome
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -3810,6 +3914,10 @@ extension Components {
                     Components.Schemas.Revision.self,
                     forKey: .leaderToken
                 )
+                self.outcome = try container.decodeIfPresent(
+                    Components.Schemas.RunOutcome.self,
+                    forKey: .outcome
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "scheduledAt",
                     "decision",
@@ -3820,7 +3928,89 @@ extension Components {
                     "count",
                     "rangeStart",
                     "decidedAt",
-                    "leaderToken"
+                    "leaderToken",
+                    "outcome"
+                ])
+            }
+        }
+        /// The end of an invoke's run, kept with its decision once the run is trimmed.
+        ///
+        /// - Remark: Generated from `#/components/schemas/RunOutcome`.
+        public struct RunOutcome: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RunOutcome/state`.
+            public var state: Components.Schemas.RunState
+            /// When its target started; absent if it never did.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunOutcome/startedAt`.
+            public var startedAt: Foundation.Date?
+            /// When it ended.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunOutcome/finishedAt`.
+            public var finishedAt: Foundation.Date?
+            /// Attempts made.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunOutcome/attempts`.
+            public var attempts: Swift.Int32
+            /// Its last message, cut to 256 characters.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunOutcome/message`.
+            public var message: Swift.String?
+            /// Creates a new `RunOutcome`.
+            ///
+            /// - Parameters:
+            ///   - state:
+            ///   - startedAt: When its target started; absent if it never did.
+            ///   - finishedAt: When it ended.
+            ///   - attempts: Attempts made.
+            ///   - message: Its last message, cut to 256 characters.
+            public init(
+                state: Components.Schemas.RunState,
+                startedAt: Foundation.Date? = nil,
+                finishedAt: Foundation.Date? = nil,
+                attempts: Swift.Int32,
+                message: Swift.String? = nil
+            ) {
+                self.state = state
+                self.startedAt = startedAt
+                self.finishedAt = finishedAt
+                self.attempts = attempts
+                self.message = message
+            }
+            public enum CodingKeys: String, CodingKey {
+                case state
+                case startedAt
+                case finishedAt
+                case attempts
+                case message
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.state = try container.decode(
+                    Components.Schemas.RunState.self,
+                    forKey: .state
+                )
+                self.startedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .startedAt
+                )
+                self.finishedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .finishedAt
+                )
+                self.attempts = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .attempts
+                )
+                self.message = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .message
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "state",
+                    "startedAt",
+                    "finishedAt",
+                    "attempts",
+                    "message"
                 ])
             }
         }

@@ -18,7 +18,8 @@ extension Components.Schemas.Job {
             updatedBy: spec.updatedBy.isEmpty ? nil : spec.updatedBy,
             scheduleSince: Instants.date(milliseconds: spec.scheduleSinceUnixMs),
             everyAnchor: spec.schedule.hasPrefix("@every") ? Instants.date(seconds: spec.everyAnchorUnix) : nil,
-            lastSuspendChange: spec.hasLastSuspendChange ? .init(spec.lastSuspendChange) : nil)
+            lastSuspendChange: spec.hasLastSuspendChange ? .init(spec.lastSuspendChange) : nil,
+            scheduleHistory: spec.scheduleHistory.isEmpty ? nil : spec.scheduleHistory.map(Components.Schemas.ScheduleEra.init))
         self.init(
             tenant: job.id.tenant, name: job.id.name, schedule: spec.schedule, timeZone: manifest.timeZone,
             concurrencyPolicy: manifest.concurrencyPolicy.flatMap { .init(rawValue: $0.rawValue) },
@@ -60,5 +61,16 @@ extension Components.Schemas.JobStatus {
             lastErrorAt: Instants.date(seconds: status.lastErrorUnix),
             nextScheduledAt: next,
             pendingTriggers: Int32(clamping: description.pendingTriggers))
+    }
+}
+
+extension Components.Schemas.ScheduleEra {
+    /// A schedule a job had.
+    public init(_ era: Etcron_V1_ScheduleEra) {
+        self.init(
+            schedule: era.schedule, timeZone: era.timeZone.isEmpty ? nil : era.timeZone,
+            everyAnchor: era.schedule.hasPrefix("@every") ? Instants.date(seconds: era.everyAnchorUnix) : nil,
+            since: Date(timeIntervalSince1970: Double(era.sinceUnixMs) / 1000),
+            until: Date(timeIntervalSince1970: Double(era.untilUnixMs) / 1000))
     }
 }

@@ -28,6 +28,15 @@ extension StoredJob {
         spec.updatedBy = metadata.updatedBy ?? ""
         spec.scheduleSinceUnixMs = metadata.scheduleSince.map(Self.milliseconds) ?? 0
         spec.everyAnchorUnix = metadata.everyAnchor.map { Int64($0.timeIntervalSince1970) } ?? 0
+        spec.scheduleHistory = (metadata.scheduleHistory ?? []).map { era in
+            var record = Etcron_V1_ScheduleEra()
+            record.schedule = era.schedule
+            record.timeZone = era.timeZone ?? ""
+            record.everyAnchorUnix = era.everyAnchor.map { Int64($0.timeIntervalSince1970) } ?? 0
+            record.sinceUnixMs = Self.milliseconds(era.since)
+            record.untilUnixMs = Self.milliseconds(era.until)
+            return record
+        }
         if let change = metadata.lastSuspendChange {
             var record = Etcron_V1_SuspendChange()
             record.suspended = change.action == .suspend
@@ -126,6 +135,15 @@ extension Etcron_V1_Decision {
         rangeStartUnix = decision.rangeStart.map { Int64($0.timeIntervalSince1970) } ?? 0
         decidedAtUnixMs = StoredJob.milliseconds(decision.decidedAt)
         leaderToken = Int64(decision.leaderToken) ?? 0
+        if let kept = decision.outcome {
+            var record = Etcron_V1_RunOutcome()
+            record.state = Etcron_V1_RunState(kept.state)
+            record.startedAtUnixMs = kept.startedAt.map(StoredJob.milliseconds) ?? 0
+            record.finishedAtUnixMs = kept.finishedAt.map(StoredJob.milliseconds) ?? 0
+            record.attempts = kept.attempts
+            record.message = kept.message ?? ""
+            outcome = record
+        }
     }
 }
 

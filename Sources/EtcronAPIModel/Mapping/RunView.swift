@@ -78,7 +78,18 @@ extension Components.Schemas.Decision {
             count: max(1, decision.count),
             rangeStart: decision.count > 1 ? Instants.date(seconds: decision.rangeStartUnix) : nil,
             decidedAt: Date(timeIntervalSince1970: Double(decision.decidedAtUnixMs) / 1000),
-            leaderToken: String(max(1, decision.leaderToken)))
+            leaderToken: String(max(1, decision.leaderToken)),
+            outcome: decision.hasOutcome ? .init(decision.outcome) : nil)
+    }
+}
+
+extension Components.Schemas.RunOutcome {
+    /// What became of a trimmed invoke's run.
+    public init(_ outcome: Etcron_V1_RunOutcome) {
+        self.init(
+            state: .init(outcome.state), startedAt: Instants.date(milliseconds: outcome.startedAtUnixMs),
+            finishedAt: Instants.date(milliseconds: outcome.finishedAtUnixMs), attempts: outcome.attempts,
+            message: outcome.message.isEmpty ? nil : outcome.message)
     }
 }
 

@@ -150,6 +150,40 @@ struct APIJobService: JobService {
             corrupt: (list.skippedRecords ?? []).map { CorruptRecord(key: $0.key, reason: $0.reason) })
     }
 
+    func jobPage(tenant: String?, limit: Int, continue token: String?) async throws(JobStoreError) -> (page: JobList, next: String?) {
+        let output = try await call {
+            try await client.listJobs(query: .init(tenant: tenant, limit: Int32(clamping: limit), _continue: token))
+        }
+        guard case .ok(let ok) = output else { throw Self.unexpected(output) }
+        let list = try Self.unwrap { try ok.body.json }
+        return (
+            JobList(jobs: list.items.map(StoredJob.init), corrupt: (list.skippedRecords ?? []).map { CorruptRecord(key: $0.key, reason: $0.reason) }),
+            list._continue
+        )
+    }
+
+    func decisionPage(
+        tenant: String, name: String, limit: Int, continue token: String?
+    ) async throws(JobStoreError) -> (decisions: JobRecords<Etcron_V1_Decision>, next: String?) {
+        let output = try await call {
+            try await client.listJobDecisions(path: .init(tenant: tenant, name: name), query: .init(limit: Int32(clamping: limit), _continue: token))
+        }
+        guard case .ok(let ok) = output else { throw Self.unexpected(output) }
+        let list = try Self.unwrap { try ok.body.json }
+        return (
+            JobRecords(
+                records: list.items.map { JobRecord(key: "", value: Etcron_V1_Decision($0), modRevision: 0) },
+                corrupt: (list.skippedRecords ?? []).map { CorruptRecord(key: $0.key, reason: $0.reason) }),
+            list._continue
+        )
+    }
+
+    func status(tenant: String, name: String) async throws(JobStoreError) -> Etcron_V1_JobStatus? {
+        let output = try await call { try await client.getJob(path: .init(tenant: tenant, name: name)) }
+        guard case .ok(let ok) = output else { throw Self.unexpected(output) }
+        return try Self.unwrap { try ok.body.json }.status.map(Etcron_V1_JobStatus.init)
+    }
+
     func quotas() async throws(JobStoreError) -> QuotaList {
         let output = try await call { try await client.listQuotas() }
         guard case .ok(let ok) = output else { throw Self.unexpected(output) }

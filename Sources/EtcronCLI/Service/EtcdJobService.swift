@@ -44,6 +44,22 @@ struct EtcdJobService: JobService {
         try await store.decisions(tenant: tenant, name: name, limit: limit)
     }
 
+    func jobPage(tenant: String?, limit: Int, continue token: String?) async throws(JobStoreError) -> (page: JobList, next: String?) {
+        let page = try await store.page(tenants: tenant.map { [$0] }, after: token, limit: limit)
+        return (JobList(jobs: page.jobs, corrupt: page.corrupt), page.nextAfterKey)
+    }
+
+    func decisionPage(
+        tenant: String, name: String, limit: Int, continue token: String?
+    ) async throws(JobStoreError) -> (decisions: JobRecords<Etcron_V1_Decision>, next: String?) {
+        let (decisions, next) = try await store.decisionPage(tenant: tenant, name: name, limit: limit, before: token.flatMap { Int64($0) })
+        return (decisions, next.map(String.init))
+    }
+
+    func status(tenant: String, name: String) async throws(JobStoreError) -> Etcron_V1_JobStatus? {
+        try await store.describe(tenant: tenant, name: name, limit: 1, history: false).status
+    }
+
     func quotas() async throws(JobStoreError) -> QuotaList { try await store.quotas() }
 
     func setQuota(_ scope: QuotaScope, maxJobs: Int64?, maxRunningRuns: Int64?, note: String?) async throws(JobStoreError) -> QuotaSetResult {

@@ -18,6 +18,16 @@ protocol JobService: Sendable {
     func runs(tenant: String, name: String, limit: Int) async throws(JobStoreError) -> JobRecords<Etcron_V1_Run>
     func runs(tenant: String, name: String, ids: [String]) async throws(JobStoreError) -> [String: Etcron_V1_Run]
     func decisions(tenant: String, name: String, limit: Int) async throws(JobStoreError) -> JobRecords<Etcron_V1_Decision>
+    /// One page of jobs (of `tenant` only, when given) after the page `token` ends (nil:
+    /// the first), and the next page's token (nil on the last).
+    func jobPage(tenant: String?, limit: Int, continue token: String?) async throws(JobStoreError) -> (page: JobList, next: String?)
+    /// One page of the job's decisions, newest scheduled time first, never splitting the
+    /// records of one time, and the next page's token (nil on the last).
+    func decisionPage(
+        tenant: String, name: String, limit: Int, continue token: String?
+    ) async throws(JobStoreError) -> (decisions: JobRecords<Etcron_V1_Decision>, next: String?)
+    /// The leader's status of the job (nil before its first decision).
+    func status(tenant: String, name: String) async throws(JobStoreError) -> Etcron_V1_JobStatus?
     func quotas() async throws(JobStoreError) -> QuotaList
     func setQuota(_ scope: QuotaScope, maxJobs: Int64?, maxRunningRuns: Int64?, note: String?) async throws(JobStoreError) -> QuotaSetResult
     func deleteQuota(_ scope: QuotaScope) async throws(JobStoreError) -> Bool

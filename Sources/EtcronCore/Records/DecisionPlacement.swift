@@ -85,6 +85,20 @@ extension Etcron_V1_Run {
             message: decisionMessage)
     }
 
+    /// The decision this run holds with what became of the run, as the log keeps it once
+    /// the run is trimmed.
+    public var archivedDecision: Etcron_V1_Decision? {
+        guard var decision = heldDecision else { return nil }
+        var outcome = Etcron_V1_RunOutcome()
+        outcome.state = state
+        outcome.startedAtUnixMs = startedAtUnixMs
+        outcome.finishedAtUnixMs = finishedAtUnixMs
+        outcome.attempts = attempts
+        outcome.message = String(message.prefix(256))
+        decision.outcome = outcome
+        return decision
+    }
+
     /// Makes this run hold `decision`, the invoke that created it (same time, ID and leader
     /// token): only what the run does not already say is stored.
     public mutating func hold(_ decision: Etcron_V1_Decision) {

@@ -150,9 +150,14 @@ extension JobStore {
         }
     }
 
+    /// How many earlier schedules a job keeps (``Etcron_V1_JobSpec/scheduleHistory``).
+    public static let keptScheduleEras = 16
+
     /// `spec` as stored: the server-set times kept from `stored`, else set now; the writer
-    /// (`author`, nil for a write straight in etcd) and the time recorded, and a change of
-    /// `suspend` recorded with `suspendNote`.
+    /// (`author`, nil for a write straight in etcd) and the time recorded, a change of
+    /// `suspend` recorded with `suspendNote`, and a change of schedule or zone with the
+    /// schedule it replaced added to the history.
+
     func desiredSpec(_ spec: Etcron_V1_JobSpec, stored: Etcron_V1_JobSpec?, author: JobAuthor? = nil, suspendNote: String = "") -> Etcron_V1_JobSpec {
         var desired = spec
         let nowMs = nowMilliseconds
@@ -162,9 +167,20 @@ extension JobStore {
             let changed = old.schedule != desired.schedule || old.timeZone != desired.timeZone
             desired.scheduleSinceUnixMs = changed ? nowMs : old.scheduleSinceUnixMs
             desired.createdBy = old.createdBy
+            desired.scheduleHistory = old.scheduleHistory
+            if changed {
+                var era = Etcron_V1_ScheduleEra()
+                era.schedule = old.schedule
+                era.timeZone = old.timeZone
+                era.everyAnchorUnix = old.everyAnchorUnix
+                era.sinceUnixMs = max(old.createdAtUnixMs, old.scheduleSinceUnixMs)
+                era.untilUnixMs = nowMs
+                desired.scheduleHistory = Array((old.scheduleHistory + [era]).suffix(Self.keptScheduleEras))
+            }
         } else {
             desired.scheduleSinceUnixMs = desired.createdAtUnixMs
             desired.createdBy = author?.name ?? ""
+            desired.scheduleHistory = []
         }
         desired.updatedBy = author?.name ?? ""
         desired.updatedAtUnixMs = nowMs

@@ -38,6 +38,26 @@ extension JobStore {
             corrupt: log.corrupt + runs.corrupt)
     }
 
+    /// A page of the job's decisions, newest scheduled time first, with times before
+    /// `before` (nil: the newest), and the `before` of the next page (nil on the last).
+    /// A page never splits the records of one scheduled time: two records of one time
+    /// break "exactly one decision per time", and whoever audits must see them together.
+    public func decisionPage(
+        tenant: String, name: String, limit: Int, before: Int64?
+    ) async throws(JobStoreError) -> (decisions: JobRecords<Etcron_V1_Decision>, nextBefore: Int64?) {
+        let fetched = try await decisions(tenant: tenant, name: name, limit: min(limit + 1, Self.maximumHistoryLimit), before: before)
+        var page = Array(fetched.records.prefix(limit))
+        guard fetched.records.count > limit, let boundary = page.last?.value.scheduledUnix else {
+            return (JobRecords(records: page, corrupt: fetched.corrupt), nil)
+        }
+        if fetched.records[limit].value.scheduledUnix == boundary, page.contains(where: { $0.value.scheduledUnix != boundary }) {
+            // The next page starts with every record of the boundary's time.
+            page.removeAll { $0.value.scheduledUnix == boundary }
+            return (JobRecords(records: page, corrupt: fetched.corrupt), boundary + 1)
+        }
+        return (JobRecords(records: page, corrupt: fetched.corrupt), boundary)
+    }
+
     /// The job's latest runs, newest first (by creation); readable after the job is
     /// deleted, until garbage collection. Undecodable records are skipped and reported.
     public func runs(tenant: String, name: String, limit: Int = 20) async throws(JobStoreError) -> JobRecords<Etcron_V1_Run> {

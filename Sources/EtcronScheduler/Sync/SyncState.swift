@@ -247,7 +247,7 @@ struct SyncState {
         result.updatedRuns.removeAll { deleted.contains($0.runID) }
         // A trimmed run's decision moves to the log, and the status, which the runs no
         // longer carry, is written with it.
-        result.archivedDecisions = doomed.compactMap(\.heldDecision).sorted { $0.scheduledUnix < $1.scheduledUnix }
+        result.archivedDecisions = doomed.compactMap(\.archivedDecision).sorted { $0.scheduledUnix < $1.scheduledUnix }
         if result.status == nil { result.status = status }
     }
 

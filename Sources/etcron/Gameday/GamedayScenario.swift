@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// The faults `etcron gameday` injects into its local sandbox.
+enum GamedayScenario: String, CaseIterable, ExpressibleByArgument, Codable {
+    case killLeader = "kill-leader"
+    case terminateLeader = "terminate-leader"
+    case pauseLeader = "pause-leader"
+    case killEtcdMember = "kill-etcd-member"
+    case etcdQuorumLoss = "etcd-quorum-loss"
+    case executorCrash = "executor-crash"
+    case all
+
+    /// What the scenario does, for the report and `--help`.
+    var summary: String {
+        switch self {
+        case .killLeader: "SIGKILL the leading replica, restart it after the fault"
+        case .terminateLeader: "SIGTERM the leading replica (it resigns), restart it"
+        case .pauseLeader: "SIGSTOP the leading replica past its lease TTL, then SIGCONT"
+        case .killEtcdMember: "SIGKILL one etcd member (the etcd leader), restart it"
+        case .etcdQuorumLoss: "stop two of the three etcd members for a while, then restart them"
+        case .executorCrash: "SIGKILL the replica executing a long run, restart it"
+        case .all: "every scenario in turn"
+        }
+    }
+
+    /// The scenarios `self` stands for.
+    var expanded: [GamedayScenario] {
+        self == .all ? Self.allCases.filter { $0 != .all } : [self]
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// `etcron gameday all --local`: every scenario once against a sandbox of real processes
+/// (a 3-member etcd and 3 replicas), real signals, and the audit of each window.
+@Suite("etcron gameday", .serialized)
+struct GamedayCommandTests {
+    @Test("every scenario recovers, and every window audits clean with no probe run twice")
+    func allScenarios() async throws {
+        let result = try await JobCLI.run(["gameday", "all", "--local", "--repeat", "1", "-o", "json"], limit: 400)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        let scenarios = report["scenarios"] as? [[String: Any]] ?? []
+        #expect(Set(scenarios.compactMap { $0["scenario"] as? String }) == [
+            "kill-leader", "terminate-leader", "pause-leader", "kill-etcd-member", "etcd-quorum-loss", "executor-crash",
+        ])
+        for scenario in scenarios {
+            #expect(scenario["passed"] as? Bool == true, "\(scenario)")
+            #expect((scenario["invokes"] as? Int ?? 0) > 0 && scenario["executions"] as? Int == scenario["invokes"] as? Int, "\(scenario)")
+        }
+        #expect(result.status == 0 && report["passed"] as? Bool == true, "\(result.stdout.prefix(3000))")
+    }
+
+    @Test("bad arguments are named, and --server says what is not built yet")
+    func badArguments() async throws {
+        let noMode = try await JobCLI.run(["gameday", "kill-leader"])
+        #expect(noMode.status != 0 && noMode.stderr.contains("--local"))
+        let server = try await JobCLI.run(["gameday", "kill-leader", "--server", "http://etcron:8080"])
+        #expect(server.status != 0 && server.stderr.contains("--server") && server.stderr.contains("not built yet"))
+        let unknown = try await JobCLI.run(["gameday", "unplug-everything", "--local"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("unplug-everything"))
+    }
+}
