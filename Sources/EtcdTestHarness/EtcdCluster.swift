@@ -126,6 +126,10 @@ public final class EtcdCluster: Sendable {
     /// Every member's `127.0.0.1:<client port>`.
     public var clientEndpoints: [String] { members.map(\.clientEndpoint) }
 
+    /// The members' client endpoints on `host` (one of the configuration's
+    /// `extraClientHosts`).
+    public func clientEndpoints(on host: String) -> [String] { members.map { "\(host):\($0.clientPort)" } }
+
     /// Every member's client URL (`http://` or `https://`).
     public var clientURLs: [String] { members.map(\.clientURL) }
 

@@ -24,6 +24,9 @@ public struct EtcdClusterConfiguration: Sendable {
     public var startAttempts: Int
     /// Extra etcd flags appended last (a repeated flag overrides the harness's value).
     public var extraArguments: [String]
+    /// Further addresses (besides 127.0.0.1) every member's client port listens on, e.g.
+    /// the host side of a veth pair, so processes in another network namespace reach it.
+    public var extraClientHosts: [String] = []
     /// etcd program; nil looks up `etcd` on PATH.
     public var etcdPath: String?
     /// etcdctl program; nil looks up `etcdctl` on PATH.

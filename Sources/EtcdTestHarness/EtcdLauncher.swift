@@ -72,7 +72,8 @@ struct EtcdLauncher {
             var arguments = [
                 "--name", name,
                 "--data-dir", "\(directory)/data",
-                "--listen-client-urls", clientURL,
+                "--listen-client-urls", ([clientURL] + configuration.extraClientHosts.map { "\(scheme)://\($0):\(client)" })
+                    .joined(separator: ","),
                 "--advertise-client-urls", clientURL,
                 "--listen-peer-urls", peerURL,
                 "--initial-advertise-peer-urls", peerURL,

@@ -61,13 +61,33 @@ struct GamedayCommand: AsyncParsableCommand {
         let say: (String) -> Void = { line in
             if !quiet { FileHandle.standardError.write(Data(("gameday: " + line + "\n").utf8)) }
         }
+        var scenarios = scenario.expanded
+        var skipped: [String: String] = [:]
+        var network: GamedayNetwork?
+        if scenarios.contains(where: \.partitions) {
+            if let reason = GamedayNetwork.unavailable() {
+                for partition in scenarios where partition.partitions {
+                    skipped[partition.rawValue] = reason
+                    say("skipping \(partition.rawValue): \(reason)")
+                }
+                scenarios.removeAll(where: \.partitions)
+            } else {
+                network = try GamedayNetwork.create(count: GamedaySandbox.replicaIDs.count)
+            }
+        }
         say("starting the sandbox ...")
-        let sandbox = try await GamedaySandbox.start(jobs: jobs, leaseTTL: leaseTTL, say: say)
+        let sandbox: GamedaySandbox
+        do {
+            sandbox = try await GamedaySandbox.start(jobs: jobs, leaseTTL: leaseTTL, network: network, say: say)
+        } catch {
+            network?.remove()
+            throw error
+        }
         var results: [GamedayRehearsal.Result] = []
         var failure: (any Error)?
         do {
             let rehearsal = GamedayRehearsal(sandbox: sandbox, say: say)
-            for scenario in scenario.expanded {
+            for scenario in scenarios {
                 for repetition in 1...`repeat` {
                     say("\(scenario.rawValue) \(repetition)/\(`repeat`): \(scenario.summary)")
                     let result = try await rehearsal.run(scenario, repetition: repetition)
@@ -83,7 +103,7 @@ struct GamedayCommand: AsyncParsableCommand {
             say("stopped: \(failure)")
             throw UsageFailure(message: "gameday: \(failure)")
         }
-        let report = GamedayReport(results: results)
+        let report = GamedayReport(results: results, skipped: skipped)
         switch output {
         case .table: print(report.text(), terminator: "")
         case .json: print(try report.json())

@@ -74,6 +74,29 @@ struct GamedayRehearsal {
             for member in members { try await sandbox.cluster.restart(member) }
             recovery = try await waitForDecisions(after: Int64(Date().timeIntervalSince1970), since: restore)
             note = "quorum lost for 6 s; recovery counted from the restart"
+        case .partitionLeader, .partitionReplica:
+            guard let network = sandbox.network else { throw GamedayFailure("\(scenario.rawValue) needs the sandbox's network namespaces") }
+            guard let leader = await sandbox.leader() else { throw GamedayFailure("no leader before the fault") }
+            let target = scenario == .partitionLeader ? leader.id : GamedaySandbox.replicaIDs.first { $0 != leader.id }!
+            let index = GamedaySandbox.replicaIDs.firstIndex(of: target)!
+            say("  \(scenario.rawValue): cutting \(target)\(target == leader.id ? " (the leader)" : "") off etcd")
+            let fault = ContinuousClock.now
+            try network.set(index, up: false)
+            if scenario == .partitionLeader {
+                let next = try await sandbox.waitForLeader(other: leader.token, timeout: ttl * 4 + .seconds(10))
+                recovery = Self.ms(ContinuousClock.now - fault)
+                say("  new leader \(next.id) (token \(next.token)) after \(recovery!) ms")
+            } else {
+                let deadline = ContinuousClock.now + ttl * 4 + .seconds(10)
+                while await sandbox.isMember(target), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                recovery = Self.ms(ContinuousClock.now - fault)
+                say("  \(target)'s session expired after \(recovery!) ms; the leader reassigns its runs")
+            }
+            try await Task.sleep(for: .seconds(1))
+            try network.set(index, up: true)
+            let deadline = ContinuousClock.now + ttl * 4 + .seconds(15)
+            while !(await sandbox.isMember(target)), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            note = "\(target) cut off for \(recovery! / 1000 + 1) s, healed, \(await sandbox.isMember(target) ? "back as a member" : "NOT back yet")"
         case .executorCrash:
             let runID = try await sandbox.store.trigger(tenant: GamedaySandbox.tenant, name: "long-run", note: "gameday executor-crash")
             let run = try await waitForRunning(triggerID: runID)

@@ -4,8 +4,10 @@ import Foundation
 /// figure; PASS only when every audit is clean and no probe ran twice.
 struct GamedayReport {
     let results: [GamedayRehearsal.Result]
+    /// Scenarios not run here, with why.
+    var skipped: [String: String] = [:]
 
-    var passed: Bool { !results.isEmpty && results.allSatisfy(\.passed) }
+    var passed: Bool { results.allSatisfy(\.passed) && (!results.isEmpty || !skipped.isEmpty) }
 
     struct Figures: Encodable {
         var p50: Int64?
@@ -27,6 +29,7 @@ struct GamedayReport {
 
     struct Document: Encodable {
         var passed: Bool
+        var skipped: [String: String]
         var scenarios: [Scenario]
         var repetitions: [GamedayRehearsal.Result]
     }
@@ -75,6 +78,9 @@ struct GamedayReport {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         lines += all.map { row in row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
+        for (scenario, reason) in skipped.sorted(by: { $0.key < $1.key }) {
+            lines.append("SKIPPED \(scenario): \(reason)")
+        }
         for result in results where !result.passed {
             lines.append("")
             lines.append("FAILED \(result.scenario.rawValue) #\(result.repetition): audit \(result.auditViolations), doubles \(result.doubleExecutions)")
@@ -85,6 +91,6 @@ struct GamedayReport {
     func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(Document(passed: passed, scenarios: scenarios, repetitions: results)), as: UTF8.self)
+        return String(decoding: try encoder.encode(Document(passed: passed, skipped: skipped, scenarios: scenarios, repetitions: results)), as: UTF8.self)
     }
 }

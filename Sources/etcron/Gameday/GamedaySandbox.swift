@@ -18,10 +18,15 @@ final class GamedaySandbox: @unchecked Sendable {
     let probes: GamedayProbes
     let leaseTTL: Int
     let executable: String
+    /// The replicas' network namespaces, when partitions are rehearsed.
+    let network: GamedayNetwork?
     /// The replicas by ID (only touched from the gameday's one task).
     private(set) var replicas: [String: ManagedProcess] = [:]
 
-    private init(cluster: EtcdCluster, client: EtcdClient, probes: GamedayProbes, leaseTTL: Int, executable: String) {
+    private init(
+        cluster: EtcdCluster, client: EtcdClient, probes: GamedayProbes, leaseTTL: Int, executable: String, network: GamedayNetwork?
+    ) {
+        self.network = network
         self.cluster = cluster
         self.client = client
         self.store = JobStore(client: client, keys: JobKeys(ReplicaKeys(prefix: "/etcron/")))
@@ -30,26 +35,34 @@ final class GamedaySandbox: @unchecked Sendable {
         self.executable = executable
     }
 
-    /// Starts etcd, the replicas and `jobs` probe jobs, and waits for a leader.
-    static func start(jobs: Int, leaseTTL: Int, say: (String) -> Void) async throws -> GamedaySandbox {
+    /// Starts etcd, the replicas (each in a network namespace of its own with `network`)
+    /// and `jobs` probe jobs, and waits for a leader.
+    static func start(jobs: Int, leaseTTL: Int, network: GamedayNetwork?, say: (String) -> Void) async throws -> GamedaySandbox {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        let cluster = try await EtcdCluster.start(members: 3)
+        var configuration = EtcdClusterConfiguration(members: 3)
+        configuration.extraClientHosts = network?.links.map(\.hostAddress) ?? []
+        let cluster = try await EtcdCluster.start(configuration)
         let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
         let directory = cluster.rootDirectory + "/probes"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let sandbox = GamedaySandbox(
-            cluster: cluster, client: client, probes: GamedayProbes(directory: directory), leaseTTL: leaseTTL, executable: executable)
+            cluster: cluster, client: client, probes: GamedayProbes(directory: directory), leaseTTL: leaseTTL, executable: executable,
+            network: network)
         say("sandbox: etcd \(cluster.clientEndpoints.joined(separator: ",")), data in \(cluster.rootDirectory)")
-        for id in replicaIDs {
+        for (index, id) in replicaIDs.enumerated() {
             let port = try LoopbackPorts.allocate()
+            let link = network?.links[index]
+            let operatorArguments = [
+                "operator", "--etcd-endpoints", (link.map { cluster.clientEndpoints(on: $0.hostAddress) } ?? cluster.clientEndpoints).joined(separator: ","),
+                "--replica-id", id, "--http-listen", "\(link?.replicaAddress ?? "127.0.0.1"):\(port)", "--lease-ttl", String(leaseTTL),
+                "--log-level", "warning",
+            ]
             sandbox.replicas[id] = try await ManagedProcess.start(
-                executable,
-                arguments: [
-                    "operator", "--etcd-endpoints", cluster.clientEndpoints.joined(separator: ","), "--replica-id", id,
-                    "--http-listen", "127.0.0.1:\(port)", "--lease-ttl", String(leaseTTL), "--log-level", "warning",
-                ],
+                link == nil ? executable : GamedayNetwork.ip,
+                arguments: link.map { ["netns", "exec", $0.namespace, executable] + operatorArguments } ?? operatorArguments,
                 logFile: cluster.rootDirectory + "/\(id).log")
         }
+        if network != nil { say("sandbox: each replica in a network namespace of its own (veth 10.213.K.1 <-> 10.213.K.2)") }
         var specs: [Etcron_V1_JobSpec] = (1...max(1, jobs)).map { index in
             var spec = Etcron_V1_JobSpec()
             spec.tenant = tenant
@@ -120,6 +133,12 @@ final class GamedaySandbox: @unchecked Sendable {
         for process in replicas.values { await process.kill() }
         await client.close()
         await cluster.shutdown()
+        network?.remove()
+    }
+
+    /// Whether `id` has a live membership record.
+    func isMember(_ id: String) async -> Bool {
+        (try? await ClusterStatus.read(client: client, keys: keys))?.members.contains { $0.replicaID == id } ?? false
     }
 }
 

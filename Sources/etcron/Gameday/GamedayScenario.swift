@@ -7,6 +7,8 @@ enum GamedayScenario: String, CaseIterable, ExpressibleByArgument, Codable {
     case pauseLeader = "pause-leader"
     case killEtcdMember = "kill-etcd-member"
     case etcdQuorumLoss = "etcd-quorum-loss"
+    case partitionReplica = "partition-replica"
+    case partitionLeader = "partition-leader"
     case executorCrash = "executor-crash"
     case all
 
@@ -18,10 +20,15 @@ enum GamedayScenario: String, CaseIterable, ExpressibleByArgument, Codable {
         case .pauseLeader: "SIGSTOP the leading replica past its lease TTL, then SIGCONT"
         case .killEtcdMember: "SIGKILL one etcd member (the etcd leader), restart it"
         case .etcdQuorumLoss: "stop two of the three etcd members for a while, then restart them"
+        case .partitionReplica: "cut a follower off etcd (its network namespace's link down), then heal"
+        case .partitionLeader: "cut the leader off etcd (its network namespace's link down), then heal"
         case .executorCrash: "SIGKILL the replica executing a long run, restart it"
         case .all: "every scenario in turn"
         }
     }
+
+    /// Whether the scenario needs the replicas in network namespaces.
+    var partitions: Bool { self == .partitionReplica || self == .partitionLeader }
 
     /// The scenarios `self` stands for.
     var expanded: [GamedayScenario] {
