@@ -2,28 +2,28 @@ import Foundation
 import Logging
 
 /// What a one-shot command printed and how it ended.
-struct CommandResult: Sendable {
-    var status: ExitStatus
-    var standardOutput: String
-    var standardError: String
+public struct CommandResult: Sendable {
+    public var status: ExitStatus
+    public var standardOutput: String
+    public var standardError: String
 }
 
 /// Runs a short-lived program (etcdctl, openssl) to completion, capturing its output.
 ///
 /// Output goes through files rather than pipes, so a chatty program can never block on a
 /// full pipe while we wait for it to exit.
-enum CapturedCommand {
+public enum CapturedCommand {
     /// Runs `executable` (an absolute path) with exactly `environment` and returns its
     /// output.
     ///
     /// A timeout or cancellation SIGKILLs the program before throwing.
-    static func run(
+    public static func run(
         _ executable: String,
         arguments: [String],
         environment: [String: String] = ProcessInfo.processInfo.environment,
         input: Data? = nil,
         timeout: Duration,
-        logger: Logger
+        logger: Logger = Logger(label: "etcron.harness")
     ) async throws -> CommandResult {
         let directory = try HarnessDirectory.makeUnique("command")
         defer { HarnessDirectory.remove(directory) }

@@ -25,23 +25,60 @@ struct AuditRun {
             guard let stored = try await service.get(tenant: tenant, name: job) else {
                 throw JobStoreError(.notFound, "job \(tenant)/\(job) not found")
             }
-            summary.add(try await audit(stored.spec))
+            summary.add(try await JobReader(service: service, from: from, to: to, now: now, sloMs: sloMs).audit(stored.spec))
             return summary
         }
         var token: String?
         repeat {
             let (page, next) = try await service.jobPage(tenant: tenant, limit: Self.jobPage, continue: token)
             summary.corruptRecords += page.corrupt.count
-            for stored in page.jobs {
-                summary.add(try await audit(stored.spec))
-            }
+            for audit in try await audits(page.jobs.map(\.spec)) { summary.add(audit) }
             progress?(summary.jobs)
             token = next
         } while token != nil
         return summary
     }
 
-    private func audit(_ spec: Etcron_V1_JobSpec) async throws(JobStoreError) -> JobAudit {
+    /// The audits of `specs`, in their order, ``concurrency`` jobs at a time.
+    private func audits(_ specs: [Etcron_V1_JobSpec]) async throws(JobStoreError) -> [JobAudit] {
+        do {
+            return try await withThrowingTaskGroup(of: (Int, JobAudit).self) { group in
+                var results: [JobAudit?] = Array(repeating: nil, count: specs.count)
+                var next = 0
+                func launch() {
+                    guard next < specs.count else { return }
+                    let (index, spec) = (next, specs[next])
+                    next += 1
+                    let reader = JobReader(service: service, from: from, to: to, now: now, sloMs: sloMs)
+                    group.addTask { (index, try await reader.audit(spec)) }
+                }
+                for _ in 0..<Self.concurrency { launch() }
+                while let (index, audit) = try await group.next() {
+                    results[index] = audit
+                    launch()
+                }
+                return results.compactMap { $0 }
+            }
+        } catch let error as JobStoreError {
+            throw error
+        } catch {
+            throw JobStoreError(.refused, "auditing: \(error)")
+        }
+    }
+
+    /// Jobs read at once.
+    static let concurrency = 16
+}
+
+/// Reads and audits one job (Sendable: jobs are read concurrently).
+struct JobReader: Sendable {
+    let service: any JobService
+    let from: Int64
+    let to: Int64
+    let now: Int64
+    let sloMs: Int64
+
+    func audit(_ spec: Etcron_V1_JobSpec) async throws(JobStoreError) -> JobAudit {
         let status = try await service.status(tenant: spec.tenant, name: spec.name)
         var decisions: [Etcron_V1_Decision] = []
         var token: String?
@@ -49,7 +86,7 @@ struct AuditRun {
         // newest decision (in time order per job) is as far as it has decided too.
         var decidedThrough = status?.decidedThroughUnix ?? 0
         reading: repeat {
-            let (page, next) = try await service.decisionPage(tenant: spec.tenant, name: spec.name, limit: Self.recordPage, continue: token)
+            let (page, next) = try await service.decisionPage(tenant: spec.tenant, name: spec.name, limit: AuditRun.recordPage, continue: token)
             if token == nil, let newest = page.values.first { decidedThrough = max(decidedThrough, newest.scheduledUnix) }
             for decision in page.values {
                 // Newest first: once a record (or a range) ends before the window, so do the rest.

@@ -51,15 +51,8 @@ struct APIBenchmark: AsyncParsableCommand {
         let figures = EtcdFigures(label: "api")
         let binary = try FailoverBinary.locate(option: etcron)
         let wrk = try APIWrk.locate()
-        try await withEtcd { cluster in
-            let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
-            do {
-                try await measure(cluster: cluster, client: client, binary: binary, wrk: wrk, figures: figures)
-            } catch {
-                await client.close()
-                throw error
-            }
-            await client.close()
+        try await withBenchEtcd { cluster, client in
+            try await measure(cluster: cluster, client: client, binary: binary, wrk: wrk, figures: figures)
         }
     }
 

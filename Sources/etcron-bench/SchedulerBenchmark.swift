@@ -55,15 +55,8 @@ struct SchedulerBenchmark: AsyncParsableCommand {
         let figures = EtcdFigures(label: "scheduler")
         let binary = try FailoverBinary.locate(option: etcron)
         figures.progress("the replica runs \(binary)")
-        try await withEtcd { cluster in
-            let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
-            do {
-                try await measure(cluster: cluster, client: client, binary: binary, figures: figures)
-            } catch {
-                await client.close()
-                throw error
-            }
-            await client.close()
+        try await withBenchEtcd { cluster, client in
+            try await measure(cluster: cluster, client: client, binary: binary, figures: figures)
         }
     }
 
