@@ -9,13 +9,13 @@ extension SemanticsProcessTests {
     func concurrencyPolicies() async throws {
         try await SemanticsHarness.run(replicas: 1) { h in
             let tenant = SemanticsHarness.tenant
-            let created = Wall.nowUnix
             try await h.apply(
                 SemanticsHarness.job("forbid", "* * * * * *", policy: .forbid, script: "sleep 3"),
                 SemanticsHarness.job("forbid-manual", "* * * * * *", policy: .forbid, script: "sleep 3") { $0.suspend = true },
                 SemanticsHarness.job("replace", "*/3 * * * * *", policy: .replace, script: "trap 'exit 143' TERM; sleep 30 & wait"),
                 // Takes 2 s to stop, so later times come while it is still stopping.
                 SemanticsHarness.job("replace-slow", "* * * * * *", policy: .replace, script: "trap 'sleep 2; exit 143' TERM; sleep 30 & wait"))
+            let created = try await h.createdUnix("forbid", "forbid-manual", "replace", "replace-slow")
 
             // A manual run of the suspended Forbid job; resumed while that run is active,
             // the job's scheduled times are skipped until it ends.

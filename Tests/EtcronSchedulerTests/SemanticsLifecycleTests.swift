@@ -25,12 +25,12 @@ extension SemanticsProcessTests {
         try await SemanticsHarness.run(replicas: 1) { h in
             let tenant = SemanticsHarness.tenant
             let envFile = h.scratch + "/env"
-            let created = Wall.nowUnix
             try await h.apply(
                 SemanticsHarness.job("steady", "* * * * * *", script: Self.envScript(envFile)) { $0.history.succeeded = 3 },
                 SemanticsHarness.job("pausing", "* * * * * *"),
                 SemanticsHarness.job("changing", "* * * * * *"),
                 SemanticsHarness.job("deleted", "* * * * * *"))
+            let created = try await h.createdUnix("steady", "pausing", "changing", "deleted")
             try await Self.putCorruptRecords(h)
 
             try await Task.sleep(for: .seconds(2))

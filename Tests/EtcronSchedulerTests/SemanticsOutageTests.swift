@@ -9,10 +9,10 @@ extension SemanticsProcessTests {
     @Test("after an outage of every replica the missed times are one counted missedDeadline record, only the latest runs, and no time goes undecided")
     func catchUpAfterOutage() async throws {
         try await SemanticsHarness.run(replicas: 1) { h in
-            let created = Wall.nowUnix
             try await h.apply(
                 SemanticsHarness.job("catch-up", "* * * * * *") { $0.startingDeadlineSeconds = 2 },
                 SemanticsHarness.job("catch-up-even", "*/2 * * * * *"))
+            let created = try await h.createdUnix("catch-up", "catch-up-even")
             try await Task.sleep(for: .seconds(3))
             let replica = h.group.replicas[0]
             let killedMs = Wall.nowMs

@@ -75,6 +75,15 @@ struct SemanticsHarness: Sendable {
         _ = try await store.apply(specs)
     }
 
+    /// The second the latest of `names` was created in: their times after it are due. The
+    /// store's clock, not the test's (a test reading the time before an apply that crosses
+    /// a second boundary would expect a decision for a second no job existed in yet).
+    func createdUnix(_ names: String...) async throws -> Int64 {
+        var created: Int64 = 0
+        for name in names { created = max(created, try await spec(name).createdAtUnixMs / 1000) }
+        return created
+    }
+
     /// The stored spec of a job.
     func spec(_ name: String) async throws -> Etcron_V1_JobSpec {
         try #require(try await store.get(tenant: Self.tenant, name: name)).spec
