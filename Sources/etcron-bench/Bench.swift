@@ -13,6 +13,7 @@ struct Bench: AsyncParsableCommand {
             FailoverBenchmark.self,
             SchedulerBenchmark.self,
             APIBenchmark.self,
+            HerdBenchmark.self,
             AuditBenchmark.self,
         ]
     )

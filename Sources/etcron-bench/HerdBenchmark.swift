@@ -1,0 +1,167 @@
+import ArgumentParser
+import CronSchedule
+import EtcdClient
+import EtcdTestHarness
+import EtcronCore
+import EtcronProto
+import Foundation
+import SwiftProtobuf
+
+/// `etcron-bench herd`: the top of the hour end to end. Registers `--jobs` jobs of which
+/// `--due` fire in the same second, all POSTing to a local nginx whose access log records
+/// each request's arrival (`$msec`) and `Idempotency-Key` (the run ID); starts
+/// `--replicas` executing replicas; lets the second come; and reads the log: start delay
+/// (arrival minus scheduled time) p50, p99, max, runs started per second, runs received
+/// against due, duplicates, etcd writes per run, the replicas' CPU. Baselines in the same
+/// run: nginx's own ceiling (wrk, GET, 64 connections) and the raw batched-put rate of
+/// etcd (Txns of 128, one at a time).
+struct HerdBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "herd", abstract: "Many runs due in one second, from scheduled time to the target: start delay and throughput.")
+
+    @Option(help: "Jobs registered.")
+    var jobs = 100_000
+
+    @Option(help: "Jobs due in the same second.")
+    var due = 10_000
+
+    @Option(help: "Executing replicas.")
+    var replicas = 3
+
+    @Option(help: "Tenants the jobs are spread over.")
+    var tenants = 100
+
+    @Option(help: "Seconds to wait after the due second for the runs to arrive.")
+    var wait = 40
+
+    @Option(help: "The etcron executable (default: $ETCRON_BINARY, else etcron next to this executable).")
+    var etcron: String?
+
+    func validate() throws {
+        guard jobs >= due, due >= 1, jobs >= tenants, tenants >= 1 else {
+            throw ValidationError("--jobs must be at least --due (at least 1) and --tenants (at least 1)")
+        }
+        guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be from 1 to 9") }
+    }
+
+    func run() async throws {
+        let figures = EtcdFigures(label: "herd")
+        let binary = try FailoverBinary.locate(option: etcron)
+        let wrk = try APIWrk.locate()
+        try await withBenchEtcd { cluster, client in
+            let target = try await HerdTarget.start(in: cluster.rootDirectory)
+            defer { Task { await target.process.kill() } }
+            try await measure(cluster: cluster, client: client, binary: binary, target: target, wrk: wrk, figures: figures)
+            await target.process.kill()
+        }
+    }
+
+    private func measure(
+        cluster: EtcdCluster, client: EtcdClient, binary: String, target: HerdTarget, wrk: APIWrk, figures: EtcdFigures
+    ) async throws {
+        figures.progress("baseline: nginx's own ceiling (wrk, 64 connections, 5 s)")
+        let ceiling = try wrk.run(target.url + "/ceiling", header: "X-Bench: ceiling", connections: 64, seconds: 5)
+
+        let keys = JobKeys(ReplicaKeys(prefix: "/etcron/"))
+        let bench = SchedulerBenchJobs(client: client, keys: keys, tenants: tenants)
+        // The due second: after the replicas have started and loaded every job.
+        let dueUnix = Int64(Date().timeIntervalSince1970) + 45 + Int64(jobs / 10_000)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let fields = calendar.dateComponents([.second, .minute, .hour, .day, .month], from: Date(timeIntervalSince1970: Double(dueUnix)))
+        let dueSchedule = "\(fields.second!) \(fields.minute!) \(fields.hour!) \(fields.day!) \(fields.month!) *"
+        figures.progress("registering \(jobs) jobs, \(due) due at \(RFC3339.utc(milliseconds: dueUnix * 1000)) (\(dueSchedule) UTC)")
+        let createdAt = Date()
+        let specs = try (0..<jobs).map { index -> TxnOperation in
+            var spec = bench.spec(index, schedule: index < due ? dueSchedule : "0 0 1 1 *", createdAt: createdAt)
+            spec.concurrencyPolicy = .allow
+            spec.target.http.method = "POST"
+            spec.target.http.url = target.url + "/run"
+            spec.target.http.body = Data("{}".utf8)
+            return .put(keys.spec(spec.tenant, spec.name), try spec.serializedData())
+        }
+        let batches = stride(from: 0, to: specs.count, by: 128).map { Txn(success: Array(specs[$0..<min($0 + 128, specs.count)])) }
+        try await inFlight(batches, width: 4) { txn in _ = try await client.txn(txn) }
+        for first in stride(from: 0, to: tenants, by: 128) {
+            _ = try await client.txn(Txn(success: (first..<min(first + 128, tenants)).map { .put(keys.tenantIndex(bench.tenant($0)), Data()) }))
+        }
+
+        figures.progress("starting \(replicas) executing replicas")
+        var processes: [ManagedProcess] = []
+        defer { for process in processes { Task { await process.kill() } } }
+        var ports: [Int] = []
+        for index in 1...replicas {
+            let port = try LoopbackPorts.allocate()
+            ports.append(port)
+            processes.append(try await ManagedProcess.start(
+                binary,
+                arguments: [
+                    "operator", "--etcd-endpoints", cluster.clientEndpoints.joined(separator: ","), "--replica-id", "herd-\(index)",
+                    "--http-listen", "127.0.0.1:\(port)", "--lease-ttl", "10", "--log-level", "warning",
+                ],
+                logFile: cluster.rootDirectory + "/herd-\(index).log"))
+        }
+        let leader = try await Self.waitForLeader(ports: ports, processes: processes)
+        let now = Int64(Date().timeIntervalSince1970)
+        guard now < dueUnix - 2 else {
+            throw FailoverError("the replicas took too long to start: the due second \(dueUnix) is \(now - dueUnix + 2) s too close")
+        }
+        figures.progress("leader herd-\(leader + 1); waiting \(dueUnix - now) s for the due second")
+        try await Task.sleep(for: .seconds(dueUnix - now - 1))
+        let cpuBefore = processes.map { Self.cpu($0) }
+        let revisionBefore = try await client.range(.key("herd/none")).header.revision
+        let deadline = ContinuousClock.now + .seconds(Int64(wait) + 1)
+        var arrivals: [HerdTarget.Arrival] = []
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            arrivals = target.arrivals()
+            if Set(arrivals.map(\.key)).count >= due { break }
+        }
+        try await Task.sleep(for: .seconds(2))  // duplicates arriving late
+        arrivals = target.arrivals()
+        let revisionAfter = try await client.range(.key("herd/none")).header.revision
+        let cpuAfter = processes.map { Self.cpu($0) }
+
+        let raw = try await SchedulerRawCeiling(client: client).measure(puts: 40_000, width: 1, rounds: 3, figures: figures)
+
+        let delays = arrivals.map { max(0, $0.arrivalMs - dueUnix * 1000) }.sorted()
+        func quantile(_ q: Double) -> Int64 { delays.isEmpty ? 0 : delays[min(delays.count - 1, max(0, Int((q * Double(delays.count)).rounded(.up)) - 1))] }
+        let distinct = Set(arrivals.map(\.key)).count
+        let span = Double((arrivals.map(\.arrivalMs).max() ?? 0) - (arrivals.map(\.arrivalMs).min() ?? 0)) / 1000
+        figures.figure("herd_due", String(due), "runs")
+        figures.figure("herd_received", String(distinct), "runs")
+        figures.figure("herd_duplicates", String(arrivals.count - distinct), "requests")
+        figures.figure("herd_start_delay_p50", String(quantile(0.5)), "ms")
+        figures.figure("herd_start_delay_p99", String(quantile(0.99)), "ms")
+        figures.figure("herd_start_delay_max", String(delays.last ?? 0), "ms")
+        figures.figure("herd_runs_started_per_second", String(Int(Double(distinct) / max(span, 0.001))), "runs/s")
+        figures.figure("herd_etcd_writes_per_run", String(format: "%.2f", Double(revisionAfter - revisionBefore) / Double(max(distinct, 1))), "revisions")
+        for (index, (before, after)) in zip(cpuBefore, cpuAfter).enumerated() {
+            let seconds = (after ?? .zero) - (before ?? .zero)
+            figures.figure("herd_replica_\(index + 1)\(index == leader ? "_leader" : "")_cpu", String(format: "%.2f", seconds.seconds), "s")
+        }
+        figures.figure("target_ceiling_rps", String(Int(ceiling.requestsPerSecond)), "req/s")
+        figures.figure("raw_put_loop_median", String(Int(raw.sorted()[raw.count / 2])), "puts/s")
+        for process in processes { await process.kill() }
+    }
+
+    private static func cpu(_ process: ManagedProcess) -> Duration? {
+        process.pid.flatMap { ProcessProbe(pid: $0).cpuTime() }
+    }
+
+    /// The index of the replica that leads.
+    private static func waitForLeader(ports: [Int], processes: [ManagedProcess]) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            for (index, port) in ports.enumerated() {
+                if let response = try? await HealthProbe.get(port: port, path: "/readyz", timeout: .milliseconds(500)),
+                    response.status == 200, response.body.contains("\"leader\"")
+                {
+                    return index
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw FailoverError("no replica became leader within 60 s: \(processes.first?.tail() ?? "")")
+    }
+}

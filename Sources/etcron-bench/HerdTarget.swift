@@ -1,0 +1,68 @@
+import EtcdTestHarness
+import Foundation
+
+/// The HTTP target of `etcron-bench herd`: Debian's nginx on a loopback port answering
+/// every request with 204, its access log holding each request's arrival time (`$msec`)
+/// and `Idempotency-Key` header (the run ID etcron sends).
+struct HerdTarget: Sendable {
+    struct Arrival: Hashable {
+        var arrivalMs: Int64
+        var key: String
+    }
+
+    let process: ManagedProcess
+    let url: String
+    let log: String
+
+    static func start(in directory: String) async throws -> HerdTarget {
+        let nginx = "/usr/sbin/nginx"
+        guard FileManager.default.isExecutableFile(atPath: nginx) else {
+            throw FailoverError("nginx is not installed (apt-get install nginx-light)")
+        }
+        let root = directory + "/nginx"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let port = try LoopbackPorts.allocate()
+        let log = root + "/access.log"
+        let config = """
+            worker_processes 1;
+            daemon off;
+            pid \(root)/nginx.pid;
+            error_log \(root)/error.log warn;
+            events { worker_connections 8192; }
+            http {
+                log_format herd '$msec $http_idempotency_key';
+                access_log \(log) herd buffer=64k flush=200ms;
+                client_body_temp_path \(root)/body;
+                proxy_temp_path \(root)/proxy;
+                fastcgi_temp_path \(root)/fastcgi;
+                uwsgi_temp_path \(root)/uwsgi;
+                scgi_temp_path \(root)/scgi;
+                keepalive_requests 100000;
+                server {
+                    listen 127.0.0.1:\(port) backlog=4096;
+                    location / { return 204; }
+                }
+            }
+
+            """
+        try config.write(toFile: root + "/nginx.conf", atomically: true, encoding: .utf8)
+        let process = try await ManagedProcess.start(nginx, arguments: ["-c", root + "/nginx.conf", "-e", root + "/error.log"], logFile: root + "/stdout.log")
+        let target = HerdTarget(process: process, url: "http://127.0.0.1:\(port)", log: log)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if (try? await HealthProbe.get(port: port, path: "/ready", timeout: .milliseconds(300)))?.status == 204 { return target }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw FailoverError("nginx did not answer on port \(port): \(process.tail())")
+    }
+
+    /// The runs' requests received so far (requests without a key, the ceiling's, left out).
+    func arrivals() -> [Arrival] {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count == 2, fields[1] != "-", let seconds = Double(fields[0]) else { return nil }
+            return Arrival(arrivalMs: Int64((seconds * 1000).rounded()), key: String(fields[1]))
+        }
+    }
+}
