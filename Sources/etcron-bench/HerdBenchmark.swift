@@ -10,8 +10,9 @@ import SwiftProtobuf
 /// `etcron-bench herd`: the top of the hour end to end. Registers `--jobs` jobs of which
 /// `--due` fire in the same second, all POSTing to a local nginx whose access log records
 /// each request's arrival (`$msec`) and `Idempotency-Key` (the run ID); starts
-/// `--replicas` executing replicas; lets the second come; and reads the log: start delay
-/// (arrival minus scheduled time) p50, p99, max, runs started per second, runs received
+/// `--replicas` executing replicas; lets the second come; and reads the log (with
+/// `--target exec`, `/bin/true` through the exec guard, the starts the runs' records hold):
+/// start delay (arrival minus scheduled time) p50, p99, max, runs started per second, runs received
 /// against due, duplicates, etcd writes per run, the replicas' CPU. Baselines in the same
 /// run: nginx's own ceiling (wrk, GET, 64 connections) and the raw batched-put rate of
 /// etcd (Txns of 128, one at a time).
@@ -30,6 +31,17 @@ struct HerdBenchmark: AsyncParsableCommand {
 
     @Option(help: "Tenants the jobs are spread over.")
     var tenants = 100
+
+    /// What the due jobs run.
+    enum Target: String, ExpressibleByArgument, CaseIterable {
+        /// POST to the local nginx; arrivals from its access log.
+        case http
+        /// `/bin/true` through the exec guard; starts from the runs' records.
+        case exec
+    }
+
+    @Option(help: "http (POST to a local nginx) or exec (/bin/true through the exec guard).")
+    var target: Target = .http
 
     @Option(help: "Seconds to wait after the due second for the runs to arrive.")
     var wait = 40
@@ -75,9 +87,11 @@ struct HerdBenchmark: AsyncParsableCommand {
         let specs = try (0..<jobs).map { index -> TxnOperation in
             var spec = bench.spec(index, schedule: index < due ? dueSchedule : "0 0 1 1 *", createdAt: createdAt)
             spec.concurrencyPolicy = .allow
-            spec.target.http.method = "POST"
-            spec.target.http.url = target.url + "/run"
-            spec.target.http.body = Data("{}".utf8)
+            if self.target == .http {
+                spec.target.http.method = "POST"
+                spec.target.http.url = target.url + "/run"
+                spec.target.http.body = Data("{}".utf8)
+            }
             return .put(keys.spec(spec.tenant, spec.name), try spec.serializedData())
         }
         let batches = stride(from: 0, to: specs.count, by: 128).map { Txn(success: Array(specs[$0..<min($0 + 128, specs.count)])) }
@@ -112,13 +126,16 @@ struct HerdBenchmark: AsyncParsableCommand {
         let revisionBefore = try await client.range(.key("herd/none")).header.revision
         let deadline = ContinuousClock.now + .seconds(Int64(wait) + 1)
         var arrivals: [HerdTarget.Arrival] = []
+        let read = { () async throws -> [HerdTarget.Arrival] in
+            self.target == .http ? target.arrivals() : try await Self.recordedStarts(client: client, keys: keys)
+        }
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(500))
-            arrivals = target.arrivals()
+            arrivals = try await read()
             if Set(arrivals.map(\.key)).count >= due { break }
         }
         try await Task.sleep(for: .seconds(2))  // duplicates arriving late
-        arrivals = target.arrivals()
+        arrivals = try await read()
         let revisionAfter = try await client.range(.key("herd/none")).header.revision
         let cpuAfter = processes.map { Self.cpu($0) }
 
@@ -143,6 +160,21 @@ struct HerdBenchmark: AsyncParsableCommand {
         figures.figure("target_ceiling_rps", String(Int(ceiling.requestsPerSecond)), "req/s")
         figures.figure("raw_put_loop_median", String(Int(raw.sorted()[raw.count / 2])), "puts/s")
         for process in processes { await process.kill() }
+    }
+
+    /// The starts the runs' records hold (exec targets: etcron's own record of the start,
+    /// one per run, so duplicates cannot show here).
+    private static func recordedStarts(client: EtcdClient, keys: JobKeys) async throws -> [HerdTarget.Arrival] {
+        var starts: [HerdTarget.Arrival] = []
+        try await client.rangePaged(.prefix(keys.jobs), pageSize: 5000) { kvs in
+            for kv in kvs {
+                guard case .run(_, let runID)? = RecordKey(kv.keyString, keys: keys),
+                    let run = try? Etcron_V1_Run(serializedBytes: kv.value), run.startedAtUnixMs > 0
+                else { continue }
+                starts.append(HerdTarget.Arrival(arrivalMs: run.startedAtUnixMs, key: runID))
+            }
+        }
+        return starts
     }
 
     private static func cpu(_ process: ManagedProcess) -> Duration? {
