@@ -1,5 +1,6 @@
 import EtcdTestHarness
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -8,7 +9,7 @@ import FoundationNetworking
 
 /// A browser-like client of the dashboard for the tests: real HTTP, redirects not
 /// followed (the tests look at them), cookies kept by hand, forms sent url-encoded.
-final class WebClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+final class WebClient: Sendable {
     struct Answer {
         var status: Int
         var body: String
@@ -17,25 +18,27 @@ final class WebClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         var location: String? { headers["location"] }
     }
 
+    /// Refuses every redirect, so the tests see them.
+    final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+            completionHandler: @escaping (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
+    }
+
     let port: Int
     /// The cookies sent with every request (name → value), updated from answers.
-    private(set) var jar: [String: String] = [:]
-    private var session: URLSession!
+    private let jar = Mutex<[String: String]>([:])
+    private let session: URLSession
 
     init(port: Int) {
         self.port = port
-        super.init()
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
-        session = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
-    }
-
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
-        completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
+        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }
 
     func get(_ path: String) async throws -> Answer {
@@ -51,7 +54,8 @@ final class WebClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.timeoutInterval = 30
-        if !jar.isEmpty { request.setValue(jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie") }
+        let cookies = jar.withLock { $0 }
+        if !cookies.isEmpty { request.setValue(cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie") }
         if let form {
             request.httpBody = Data(form.utf8)
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
@@ -64,12 +68,14 @@ final class WebClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
             if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
         }
         // Several Set-Cookie headers arrive joined by ", " (cookie values here never hold one).
-        let cookies = fields["set-cookie"].map { $0.components(separatedBy: ", ").filter { $0.contains("=") } } ?? []
-        for cookie in cookies {
-            let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
-            if cookie.contains("Max-Age=0") { jar[pair[0]] = nil } else if pair.count == 2 { jar[pair[0]] = pair[1] }
+        let setCookies = fields["set-cookie"].map { $0.components(separatedBy: ", ").filter { $0.contains("=") } } ?? []
+        jar.withLock { jar in
+            for cookie in setCookies {
+                let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+                if cookie.contains("Max-Age=0") { jar[pair[0]] = nil } else if pair.count == 2 { jar[pair[0]] = pair[1] }
+            }
         }
-        return Answer(status: http.statusCode, body: String(decoding: data, as: UTF8.self), headers: fields, cookies: cookies)
+        return Answer(status: http.statusCode, body: String(decoding: data, as: UTF8.self), headers: fields, cookies: setCookies)
     }
 
     /// Signs in with `token` through the sign-in form, as a browser does.

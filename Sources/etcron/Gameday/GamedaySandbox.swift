@@ -7,7 +7,7 @@ import Foundation
 /// The local sandbox `etcron gameday --local` breaks: a 3-member etcd and 3 replicas on
 /// loopback, probe jobs every second whose targets record each execution in a file of
 /// their own, and a long job for the executor crash.
-final class GamedaySandbox: @unchecked Sendable {
+final class GamedaySandbox: Sendable {
     static let tenant = "gameday"
     static let replicaIDs = ["gd-1", "gd-2", "gd-3"]
 
@@ -20,13 +20,15 @@ final class GamedaySandbox: @unchecked Sendable {
     let executable: String
     /// The replicas' network namespaces, when partitions are rehearsed.
     let network: GamedayNetwork?
-    /// The replicas by ID (only touched from the gameday's one task).
-    private(set) var replicas: [String: ManagedProcess] = [:]
+    /// The replicas by ID.
+    let replicas: [String: ManagedProcess]
 
     private init(
-        cluster: EtcdCluster, client: EtcdClient, probes: GamedayProbes, leaseTTL: Int, executable: String, network: GamedayNetwork?
+        cluster: EtcdCluster, client: EtcdClient, probes: GamedayProbes, leaseTTL: Int, executable: String, network: GamedayNetwork?,
+        replicas: [String: ManagedProcess]
     ) {
         self.network = network
+        self.replicas = replicas
         self.cluster = cluster
         self.client = client
         self.store = JobStore(client: client, keys: JobKeys(ReplicaKeys(prefix: "/etcron/")))
@@ -45,10 +47,8 @@ final class GamedaySandbox: @unchecked Sendable {
         let client = try EtcdClient(configuration: EtcdClientConfiguration(endpoints: cluster.clientEndpoints))
         let directory = cluster.rootDirectory + "/probes"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let sandbox = GamedaySandbox(
-            cluster: cluster, client: client, probes: GamedayProbes(directory: directory), leaseTTL: leaseTTL, executable: executable,
-            network: network)
         say("sandbox: etcd \(cluster.clientEndpoints.joined(separator: ",")), data in \(cluster.rootDirectory)")
+        var replicas: [String: ManagedProcess] = [:]
         for (index, id) in replicaIDs.enumerated() {
             let port = try LoopbackPorts.allocate()
             let link = network?.links[index]
@@ -57,12 +57,15 @@ final class GamedaySandbox: @unchecked Sendable {
                 "--replica-id", id, "--http-listen", "\(link?.replicaAddress ?? "127.0.0.1"):\(port)", "--lease-ttl", String(leaseTTL),
                 "--log-level", "warning",
             ]
-            sandbox.replicas[id] = try await ManagedProcess.start(
+            replicas[id] = try await ManagedProcess.start(
                 link == nil ? executable : GamedayNetwork.ip,
                 arguments: link.map { ["netns", "exec", $0.namespace, executable] + operatorArguments } ?? operatorArguments,
                 logFile: cluster.rootDirectory + "/\(id).log")
         }
         if network != nil { say("sandbox: each replica in a network namespace of its own (veth 10.213.K.1 <-> 10.213.K.2)") }
+        let sandbox = GamedaySandbox(
+            cluster: cluster, client: client, probes: GamedayProbes(directory: directory), leaseTTL: leaseTTL, executable: executable,
+            network: network, replicas: replicas)
         var specs: [Etcron_V1_JobSpec] = (1...max(1, jobs)).map { index in
             var spec = Etcron_V1_JobSpec()
             spec.tenant = tenant
