@@ -12,7 +12,7 @@ extension WebRoutes {
     func act(_ request: Request, tenant: String, name: String, action: String) async -> Response {
         guard let session = session(request) else { return WebResponse.redirect("/login") }
         do {
-            let form = try await checkedForm(ActionForm.self, request, session: session)
+            let form = try await checkedForm(request, session: session)
             try operations.admit(session.token)
             let note = Components.Schemas.NoteRequest(note: form.note.flatMap { $0.isEmpty ? nil : $0 })
             let path = WebPaths.job(JobID(tenant: tenant, name: name))
@@ -43,6 +43,7 @@ extension WebRoutes {
         }
     }
 
+    /// A form of a signed-in page: its form token and, for run, suspend and resume, a note.
     struct ActionForm: Decodable {
         var csrf: String?
         var note: String?

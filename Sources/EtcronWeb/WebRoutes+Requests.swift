@@ -29,10 +29,9 @@ extension WebRoutes {
 
     /// A signed-in form, refused (403) when it comes from another site or lacks the
     /// session's form token.
-    func checkedForm<Form: Decodable & Sendable>(_ type: Form.Type, _ request: Request, session: WebSession) async throws -> Form
-    where Form: FormWithToken {
+    func checkedForm(_ request: Request, session: WebSession) async throws -> ActionForm {
         if let refusal = crossSite(request) { throw APIError.forbidden(refusal) }
-        let form = try await Self.form(type, request)
+        let form = try await Self.form(ActionForm.self, request)
         guard FormProtection.check(form.csrf, apiToken: session.presented) else {
             throw APIError.forbidden("the form is not from this session (missing or wrong form token); reload the page and try again")
         }
@@ -63,9 +62,3 @@ extension WebRoutes {
         }
     }
 }
-/// A form that carries the session's form token.
-protocol FormWithToken {
-    var csrf: String? { get }
-}
-
-extension WebRoutes.ActionForm: FormWithToken {}

@@ -63,7 +63,7 @@ extension WebRoutes {
     func signOut(_ request: Request) async -> Response {
         if let session = session(request) {
             do {
-                _ = try await checkedForm(ActionForm.self, request, session: session)
+                _ = try await checkedForm(request, session: session)
             } catch {
                 return errorPage(error, session: session)
             }

@@ -49,12 +49,14 @@ public struct JobAudit: Sendable {
         }
         timesChecked = expected.count
 
-        // Which decisions cover which times.
+        // The times in the window each decision covers (expanded once), and which
+        // decisions cover which times.
+        let windowed = decisions.filter { $0.count > 0 }.map { decision in
+            (decision, Self.times(of: decision, eras: eras).filter { $0 > from && $0 <= to })
+        }
         var covering: [Int64: [Etcron_V1_Decision]] = [:]
-        for decision in decisions where decision.count > 0 {
-            for time in Self.times(of: decision, eras: eras) where time > from && time <= to {
-                covering[time, default: []].append(decision)
-            }
+        for (decision, times) in windowed {
+            for time in times { covering[time, default: []].append(decision) }
         }
         let runsByID = Dictionary(runs.filter { !$0.manual }.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
         for time in expected.sorted() {
@@ -76,9 +78,7 @@ public struct JobAudit: Sendable {
         }
 
         // What each decision did.
-        for decision in decisions where decision.count > 0 {
-            let inWindow = Self.times(of: decision, eras: eras).filter { $0 > from && $0 <= to }
-            guard !inWindow.isEmpty else { continue }
+        for (decision, inWindow) in windowed where !inWindow.isEmpty {
             switch decision.kind {
             case .skip:
                 let reason = Self.reason(decision.reason)

@@ -185,14 +185,11 @@ struct GamedayRehearsal {
             for decision in decisions { lag = max(lag, decision.decidedAtUnixMs - decision.scheduledUnix * 1000) }
         }
         let executions = sandbox.probes.executions(from: from, to: to)
-        let delays = executions.map { max(0, $0.startedMs - $0.scheduledUnix * 1000) }.sorted()
-        func quantile(_ q: Double) -> Int64? {
-            delays.isEmpty ? nil : delays[min(delays.count - 1, Int((q * Double(delays.count)).rounded(.up)) - 1)]
-        }
+        let delays = GamedayReport.figures(executions.map { max(0, $0.startedMs - $0.scheduledUnix * 1000) })
         let audit = try await GamedayAudit.run(sandbox: sandbox, from: from, to: to)
         return Result(
             scenario: scenario, repetition: repetition, recoveryMs: recovery, longestDecisionGapMs: gap, maxDecisionLagMs: lag,
-            startDelayP50Ms: quantile(0.5), startDelayP99Ms: quantile(0.99), startDelayMaxMs: delays.last,
+            startDelayP50Ms: delays.p50, startDelayP99Ms: delays.p99, startDelayMaxMs: delays.max,
             executions: executions.count, invokes: audit.invokes, doubleExecutions: GamedayProbes.doubles(executions),
             auditClean: audit.clean, auditViolations: audit.violations, note: note)
     }
