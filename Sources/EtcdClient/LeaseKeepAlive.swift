@@ -24,6 +24,11 @@ public struct LeaseKeepAlive: Sendable {
         await manager.unregister(id)
     }
 
+    /// Sends no renewal until `until` (see ``EtcdSession/pauseRenewals(until:)``).
+    public func pause(until: ContinuousClock.Instant) async {
+        await manager.pause(id, until: until)
+    }
+
     /// Time until the lease expires unless renewed again, as last known; nil once lost.
     public func remaining() async -> Duration? {
         await manager.remaining(id)

@@ -50,6 +50,15 @@ actor LeaseKeepAliveManager {
         entries.removeValue(forKey: id)?.continuation.finish()
     }
 
+    /// Sends no renewal for `id` until `until`, and does not expire it locally before then
+    /// either: the holder acts as if its process were paused. Afterwards renewals resume at
+    /// once; etcd says whether the lease outlived the pause.
+    func pause(_ id: Int64, until: ContinuousClock.Instant) {
+        guard let entry = entries[id] else { return }
+        entries[id]?.nextSend = until
+        entries[id]?.deadline = max(entry.deadline, until + retry * 2)
+    }
+
     func remaining(_ id: Int64) -> Duration? {
         entries[id].map { $0.deadline - .now }
     }

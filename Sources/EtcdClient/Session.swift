@@ -151,6 +151,22 @@ public final class EtcdSession: Sendable {
         }
     }
 
+    /// Stops renewing the lease until `until`, as a paused process would (failure drills):
+    /// nothing is declared lost locally before then; afterwards renewals resume, and the
+    /// session ends if the lease expired meanwhile.
+    public func pauseRenewals(until: ContinuousClock.Instant) async {
+        guard isAlive else { return }
+        await keepAlive.pause(until: until)
+    }
+
+    /// Ends the session as a killed process would (failure drills): stops renewing without
+    /// revoking, so the lease and every key attached to it live until the TTL runs out.
+    public func abandon() async {
+        guard isAlive else { return }
+        end(.lost("abandoned: the lease is left to expire"))
+        await keepAlive.stop()
+    }
+
     private func publish(_ event: Event) {
         let observers = state.withLock { Array($0.observers.values) }
         observers.forEach { $0.yield(event) }

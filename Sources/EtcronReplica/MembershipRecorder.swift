@@ -13,9 +13,15 @@ actor MembershipRecorder {
     private let key: String
     private var record: Etcron_V1_Member
     private let logger: Logger
+    private let gate: FreezeGate
+    private let line: Severance
 
-    init(client: EtcdClient, session: EtcdSession, options: ReplicaOptions, startedAt: Date, logger: Logger) {
+    init(
+        client: EtcdClient, session: EtcdSession, options: ReplicaOptions, startedAt: Date, gate: FreezeGate, line: Severance, logger: Logger
+    ) {
         self.client = client
+        self.gate = gate
+        self.line = line
         self.session = session
         self.key = options.keys.member(options.replicaID)
         self.logger = logger
@@ -53,6 +59,8 @@ actor MembershipRecorder {
     }
 
     private func write() async throws {
+        await gate.wait()
+        try line.check()
         record.heartbeatAtUnixMs = Int64(Date().timeIntervalSince1970 * 1000)
         let bytes: Data = try record.serializedData()
         try await client.put(key, value: bytes, lease: session.leaseID, timeout: .seconds(3))

@@ -17,10 +17,13 @@ public struct ReplicaOptions: Sendable {
     /// Whether this replica executes runs; recorded in its membership record so the
     /// leader assigns runs only to replicas that do.
     public var executesRuns: Bool
+    /// Whether this replica acts on gameday actions addressed to it (step down, freeze,
+    /// crash the executor of a run: `gameday-actions`); off by default.
+    public var gamedayActions: Bool
 
     /// Options for one replica.
     public init(replicaID: String, address: String, keys: ReplicaKeys, leaseTTL: Int64 = 10, leaderWork: (any LeaderWork)? = nil,
-        sessionWork: [any SessionWork] = [], executesRuns: Bool = true
+        sessionWork: [any SessionWork] = [], executesRuns: Bool = true, gamedayActions: Bool = false
     ) {
         self.replicaID = replicaID
         self.address = address
@@ -29,5 +32,6 @@ public struct ReplicaOptions: Sendable {
         self.leaderWork = leaderWork
         self.sessionWork = sessionWork
         self.executesRuns = executesRuns
+        self.gamedayActions = gamedayActions
     }
 }

@@ -17,6 +17,11 @@ import Synchronization
 /// again. It never exits because etcd is away: it logs what it waits for and retries with
 /// backoff. On graceful shutdown (SIGTERM) it resigns first, so the next replica takes over
 /// at once, then revokes its session.
+///
+/// With gameday actions enabled it also acts on the drills addressed to it
+/// (``GamedayActionWatch``): it resigns (step down), stops renewing its lease and acting for
+/// a while as if paused (freeze, through ``FreezeGate``), or drops its session without
+/// revoking it, as if killed, and starts a new one (crash).
 public final class ReplicaService: Service {
     private let client: EtcdClient
     private let options: ReplicaOptions
@@ -25,6 +30,9 @@ public final class ReplicaService: Service {
     private let metrics = ReplicaMetrics()
     private let startedAt = Date()
     private let current = Mutex<(session: EtcdSession, election: Election)?>(nil)
+    private let freezeGate = FreezeGate()
+    private let stepDownSignal = GamedaySignal()
+    private let crashSignal = GamedaySignal()
 
     /// A replica using `client`, publishing what it does to `state`.
     public init(client: EtcdClient, options: ReplicaOptions, state: ReplicaState, logger: Logger) {
@@ -57,6 +65,7 @@ public final class ReplicaService: Service {
                         $0.fencingToken = 0
                         $0.notReadyReason = "etcd session lost; reconnecting"
                     }
+                    await freezeGate.wait()
                     try? await Task.sleep(for: backoff.next())
                 }
             }
@@ -96,6 +105,7 @@ public final class ReplicaService: Service {
 
     /// Serves one session until it is lost (throws) or the task is cancelled.
     private func serve(_ session: EtcdSession) async throws {
+        let line = Severance()
         let election = Election(session: session, prefix: options.keys.election)
         // Kept after this returns: on graceful shutdown `stop()` resigns and revokes it
         // outside the cancelled task (a cancelled task's etcd calls are cancelled too).
@@ -106,19 +116,31 @@ public final class ReplicaService: Service {
             $0.notReadyReason = nil
         }
         let membership = MembershipRecorder(
-            client: client, session: session, options: options, startedAt: startedAt, logger: logger)
+            client: client, session: session, options: options, startedAt: startedAt, gate: freezeGate, line: line, logger: logger)
+        let frozen = drillable(line)
         let interval = max(Duration.seconds(1), .milliseconds(session.ttl * 1000 / 3))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await membership.run(every: interval) }
-            group.addTask { try await self.campaignLoop(session, election, membership) }
+            group.addTask { try await self.campaignLoop(session, election, membership, line) }
             group.addTask {
                 let end = try await session.done()
+                await self.freezeGate.wait()
                 throw EtcdError(.sessionLost, "session lease \(session.leaseID) ended: \(end)")
+            }
+            if options.gamedayActions {
+                let revision = try await gamedayRevision()
+                group.addTask { try await self.followGamedayActions(session, after: revision) }
+                group.addTask {
+                    try await self.crashSignal.wait()
+                    line.sever()
+                    await session.abandon()
+                    throw EtcdError(.sessionLost, "session lease \(session.leaseID) dropped for a gameday crash; it expires after its TTL")
+                }
             }
             group.addTask { try await self.reportLeaseRemaining(session) }
             for work in options.sessionWork {
                 group.addTask {
-                    try await work.run(client: self.client, leaseID: session.leaseID, replicaID: self.options.replicaID, keys: self.options.keys)
+                    try await work.run(client: frozen, leaseID: session.leaseID, replicaID: self.options.replicaID, keys: self.options.keys)
                 }
             }
             try await group.next()
@@ -137,7 +159,7 @@ public final class ReplicaService: Service {
 
     /// Campaigns, leads until leadership ends, and campaigns again; throws when the session
     /// is lost.
-    private func campaignLoop(_ session: EtcdSession, _ election: Election, _ membership: MembershipRecorder) async throws {
+    private func campaignLoop(_ session: EtcdSession, _ election: Election, _ membership: MembershipRecorder, _ line: Severance) async throws {
         var candidate = Etcron_V1_Candidate()
         candidate.replicaID = options.replicaID
         candidate.address = options.address
@@ -145,6 +167,7 @@ public final class ReplicaService: Service {
         let value: Data = try candidate.serializedData()
         var backoff = Backoff()
         while true {
+            await freezeGate.wait()
             try Task.checkCancellation()
             let won: LeaderKey
             do {
@@ -160,7 +183,7 @@ public final class ReplicaService: Service {
                 continue
             }
             backoff.reset()
-            let reason = await lead(won, session, membership)
+            let reason = await lead(won, session, membership, line)
             try Task.checkCancellation()
             if reason.resign {
                 try? await election.resign()
@@ -174,11 +197,11 @@ public final class ReplicaService: Service {
     }
 
     /// Runs the leader work until leadership ends; returns why.
-    private func lead(_ won: LeaderKey, _ session: EtcdSession, _ membership: MembershipRecorder) async -> Ending {
+    private func lead(_ won: LeaderKey, _ session: EtcdSession, _ membership: MembershipRecorder, _ line: Severance) async -> Ending {
         var logger = self.logger
         logger[metadataKey: "token"] = "\(won.createRevision)"
         let leadership = Leadership(
-            client: client, fence: won.fence, replicaID: options.replicaID, keys: options.keys,
+            client: drillable(line), fence: won.fence, replicaID: options.replicaID, keys: options.keys,
             termStarted: Date(), logger: logger)
         state.update {
             $0.role = .leader
@@ -190,6 +213,7 @@ public final class ReplicaService: Service {
         try? await membership.write(role: .leader)
         let work = CombinedLeaderWork([HeartbeatWork()] + (options.leaderWork.map { [$0] } ?? []))
         let client = self.client
+        let gate = freezeGate
         let ending = await withTaskGroup(of: Ending.self) { group in
             group.addTask {
                 do {
@@ -206,8 +230,12 @@ public final class ReplicaService: Service {
             group.addTask {
                 for await event in session.events() {
                     switch event {
-                    case .noLeader: return Ending(reason: "etcd reports no leader (quorum lost)", resign: false)
-                    case .ended(let end): return Ending(reason: "session ended (\(end))", resign: false)
+                    case .noLeader:
+                        await gate.wait()
+                        return Ending(reason: "etcd reports no leader (quorum lost)", resign: false)
+                    case .ended(let end):
+                        await gate.wait()
+                        return Ending(reason: "session ended (\(end))", resign: false)
                     case .renewed: continue
                     }
                 }
@@ -216,9 +244,20 @@ public final class ReplicaService: Service {
             group.addTask {
                 do {
                     try await Self.waitForDeletion(client: client, of: won)
+                    await gate.wait()
                     return Ending(reason: "our election key was deleted", resign: false)
                 } catch {
                     return Ending(reason: "cancelled", resign: false)
+                }
+            }
+            if options.gamedayActions {
+                group.addTask { [stepDownSignal] in
+                    do {
+                        try await stepDownSignal.wait()
+                        return Ending(reason: "stepped down for a gameday action", resign: true)
+                    } catch {
+                        return Ending(reason: "cancelled", resign: false)
+                    }
                 }
             }
             let first = await group.next() ?? Ending(reason: "cancelled", resign: false)
@@ -234,6 +273,48 @@ public final class ReplicaService: Service {
         logger.warning("stopped leading", metadata: ["reason": "\(ending.reason)"])
         try? await membership.write(role: .follower)
         return ending
+    }
+
+    /// The client the session's work and the leader use: one a gameday freeze or crash
+    /// can stop when gameday actions are enabled, else the client itself (no cost on every
+    /// call of an install that cannot be drilled).
+    private func drillable(_ line: Severance) -> any EtcdKV {
+        options.gamedayActions ? FrozenKV(base: client, gate: freezeGate, line: line) : client
+    }
+
+    /// Acts on the gameday actions addressed to this replica for as long as `session` serves;
+    /// a broken watch is resumed, never the end of the session.
+    private func followGamedayActions(_ session: EtcdSession, after revision: Int64) async throws {
+        let actions = GamedayActionWatch.Actions(
+            stepDown: { [stepDownSignal] in stepDownSignal.fire() },
+            freeze: { [freezeGate] duration in
+                let until = ContinuousClock.now + duration
+                freezeGate.freeze(until: until)
+                await session.pauseRenewals(until: until)
+            },
+            crash: { [crashSignal] in crashSignal.fire() })
+        let watch = GamedayActionWatch(
+            client: client, keys: options.keys, replicaID: options.replicaID, state: state, actions: actions, logger: logger)
+        var from = revision
+        var backoff = Backoff()
+        while true {
+            do {
+                try await watch.run(after: from)
+            } catch let error as EtcdError where error.code != .cancelled {
+                logger.warning("gameday actions' watch broke; resuming", metadata: ["error": "\(error)"])
+                from = (try? await gamedayRevision()) ?? from
+            }
+            try Task.checkCancellation()
+            try await Task.sleep(for: backoff.next())
+        }
+    }
+
+    /// The current revision, read where gameday actions live.
+    private func gamedayRevision() async throws -> Int64 {
+        var options = RangeOptions()
+        options.limit = 1
+        options.keysOnly = true
+        return try await client.range(.prefix(self.options.keys.gamedayActions), options: options).header.revision
     }
 
     /// Returns when `key` no longer exists with its create revision.

@@ -46,6 +46,7 @@ struct OperatorCommand: AsyncParsableCommand {
             limits: APIRoutes.Limits(
                 maxBodyBytes: Int(configuration.apiMaxBodyBytes), requestsPerSecond: Double(configuration.apiRateLimit),
                 burst: Int(max(1, configuration.apiRateLimit * 2))),
+            gamedayActions: configuration.gamedayActions,
             logger: Logger(label: "etcron.api"))
         var tls: ListenerTLS?
         if let certificate = configuration.http.tlsCertificateFile, let key = configuration.http.tlsKeyFile {
@@ -74,7 +75,8 @@ struct OperatorCommand: AsyncParsableCommand {
                 leaderWork: SchedulerWork(options: schedulerOptions(configuration, jobMetrics: jobMetrics)),
                 sessionWork: configuration.executorEnabled
                     ? [ExecutorWork(settings: runnerSettings, jobMetrics: jobMetrics, logger: logger)] : [],
-                executesRuns: configuration.executorEnabled),
+                executesRuns: configuration.executorEnabled,
+                gamedayActions: configuration.gamedayActions),
             state: state, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             // Shutdown runs in reverse order: the replica resigns and revokes its session
@@ -199,6 +201,9 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("api-tokens-file"), help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants); without it /v1 answers 401.")
     var apiTokensFile: String?
 
+    @Option(name: .customLong("gameday-actions"), help: "true or false: accept admin-only gameday actions on /v1/gameday (step down, freeze, crash an executor; default false).")
+    var gamedayActions: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -224,6 +229,7 @@ struct ReplicaFlags: ParsableArguments {
         flags["http-tls-key-file"] = httpTLSKeyFile
         flags["api-rate-limit"] = apiRateLimit
         flags["api-max-body-bytes"] = apiMaxBodyBytes
+        flags["gameday-actions"] = gamedayActions
         flags["log-level"] = logLevel
         flags["log-format"] = logFormat
         return flags

@@ -219,13 +219,14 @@ struct ConfigurationTests {
         #expect(Set(names) == [
             "etcd-endpoints", "etcd-ca-file", "etcd-cert-file", "etcd-key-file", "etcd-username", "etcd-password-file",
             "etcd-password", "key-prefix", "replica-id", "http-listen", "advertise-address", "lease-ttl", "executor",
-            "scheduler-workers", "history-retention", "history-gc-interval", "job-metrics-limit", "api-rate-limit", "api-max-body-bytes", "exec-user", "http-deny-networks", "http-tls-cert-file", "http-tls-key-file", "api-tokens-file", "log-level", "log-format", "config",
+            "scheduler-workers", "history-retention", "history-gc-interval", "job-metrics-limit", "api-rate-limit", "api-max-body-bytes", "exec-user", "http-deny-networks", "http-tls-cert-file", "http-tls-key-file", "api-tokens-file", "gameday-actions", "log-level", "log-format", "config",
         ])
         let password = ReplicaConfiguration.settings.first { $0.name == "etcd-password" }
         #expect(password?.flag == nil)
         #expect(password?.environmentVariable == "ETCRON_ETCD_PASSWORD")
         #expect(ReplicaConfiguration.settings.first { $0.name == "lease-ttl" }?.flag == "--lease-ttl")
         #expect(ReplicaConfiguration.settings.allSatisfy { !$0.help.isEmpty })
+        #expect(ReplicaConfiguration.settings.first { $0.name == "gameday-actions" }?.environmentVariable == "ETCRON_GAMEDAY_ACTIONS")
     }
 
     // MARK: Helpers
@@ -268,6 +269,7 @@ struct PrecedenceCase: Sendable, CustomTestStringConvertible {
     static let all: [PrecedenceCase] = [
         .init(name: "lease-ttl", defaultValue: "10", fileValue: "20", environmentValue: "30", flagValue: "40") { String($0.leaseTTL) },
         .init(name: "executor", defaultValue: "true", fileValue: "false", environmentValue: "true", flagValue: "false") { String($0.executorEnabled) },
+        .init(name: "gameday-actions", defaultValue: "false", fileValue: "true", environmentValue: "false", flagValue: "true") { String($0.gamedayActions) },
         .init(name: "scheduler-workers", defaultValue: "4", fileValue: "2", environmentValue: "8", flagValue: "16") { String($0.schedulerWorkers) },
         .init(name: "history-retention", defaultValue: "604800", fileValue: "3600", environmentValue: "60", flagValue: "5") { String($0.historyRetention) },
         .init(name: "history-gc-interval", defaultValue: "600", fileValue: "60", environmentValue: "30", flagValue: "1") { String($0.historyGCInterval) },

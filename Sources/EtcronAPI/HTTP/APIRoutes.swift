@@ -43,14 +43,20 @@ public struct APIRoutes: Sendable {
     let logger: Logger
 
     /// Routes over `client`, authenticated by `tokens`.
-    public init(tokens: APITokenStore?, client: any EtcdKV, keys: ReplicaKeys, limits: Limits = Limits(), logger: Logger = Logger(label: "etcron.api")) {
+    /// With `gamedayActions` admins may ask for gameday actions (`/v1/gameday/...`);
+    /// without, those answer 403 `gamedayDisabled`.
+    public init(
+        tokens: APITokenStore?, client: any EtcdKV, keys: ReplicaKeys, limits: Limits = Limits(), gamedayActions: Bool = false,
+        logger: Logger = Logger(label: "etcron.api")
+    ) {
         self.tokens = tokens
         self.client = client
         self.keys = keys
         self.limits = limits
         self.logger = logger
         operations = APIOperations(
-            handler: APIHandler(store: JobStore(client: client, keys: JobKeys(keys), logger: logger), keys: keys, logger: logger),
+            handler: APIHandler(
+                store: JobStore(client: client, keys: JobKeys(keys), logger: logger), keys: keys, gamedayActions: gamedayActions, logger: logger),
             tokens: tokens, limiter: RateLimiter(rate: limits.requestsPerSecond, burst: Double(limits.burst)))
     }
 

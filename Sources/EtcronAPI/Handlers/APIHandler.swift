@@ -13,6 +13,8 @@ struct APIHandler: APIProtocol {
     let store: JobStore
     /// etcron's keys (cluster status).
     let keys: ReplicaKeys
+    /// Whether this install accepts gameday actions (`gameday-actions`).
+    var gamedayActions = false
     let logger: Logger
 
     /// The caller's token, refused (404) unless it sees `tenant`, which must be a DNS

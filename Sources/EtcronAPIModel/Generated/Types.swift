@@ -213,6 +213,34 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /v1/target-policy/default`.
     /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)`.
     func deleteDefaultTargetPolicy(_ input: Operations.deleteDefaultTargetPolicy.Input) async throws -> Operations.deleteDefaultTargetPolicy.Output
+    /// List the recorded gameday actions.
+    ///
+    /// The newest gameday actions (at most 50 are kept), newest first: what was asked, by which token and when, which replica had to act, and what it did. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `GET /v1/gameday/actions`.
+    /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)`.
+    func listGamedayActions(_ input: Operations.listGamedayActions.Input) async throws -> Operations.listGamedayActions.Output
+    /// Make the current leader step down.
+    ///
+    /// Records a step-down for the current leader (its replica and fencing token, read now), which it watches for: it resigns, and another replica, already campaigning, takes over (with a single replica, the same one wins again under a new token). A leader that has changed meanwhile ignores it. 409 `conflict` when no leader is elected. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/step-down`.
+    /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)`.
+    func gamedayStepDown(_ input: Operations.gamedayStepDown.Input) async throws -> Operations.gamedayStepDown.Output
+    /// Freeze the current leader.
+    ///
+    /// Records a freeze of `seconds` (1 to 300) for the current leader: it stops renewing its lease and doing anything for that long, then carries on. Past its lease TTL another replica leads meanwhile; the frozen one's writes, fenced on its old token, then fail, and it rejoins as a follower under a new session. 409 `conflict` when no leader is elected; 422 `invalid` naming `seconds` when it is out of range. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/freeze`.
+    /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)`.
+    func gamedayFreeze(_ input: Operations.gamedayFreeze.Input) async throws -> Operations.gamedayFreeze.Output
+    /// Crash the executor of a run.
+    ///
+    /// Records a crash for the replica the run is assigned to: it drops its etcd session without revoking it (the lease expires after its TTL), stops its running targets, and starts a new session as after a restart; the leader then declares the run's executor lost and the job's retry policy applies. 404 when there is no such run; 409 `conflict` when the run is not pending or running on a replica. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/crash-executor`.
+    /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)`.
+    func gamedayCrashExecutor(_ input: Operations.gamedayCrashExecutor.Input) async throws -> Operations.gamedayCrashExecutor.Output
     /// Read this OpenAPI document.
     ///
     /// The OpenAPI 3.1 document of this API, the one this file is, as JSON. It needs no token, so tools can be pointed at any replica.
@@ -630,6 +658,54 @@ extension APIProtocol {
     public func deleteDefaultTargetPolicy(headers: Operations.deleteDefaultTargetPolicy.Input.Headers = .init()) async throws -> Operations.deleteDefaultTargetPolicy.Output {
         try await deleteDefaultTargetPolicy(Operations.deleteDefaultTargetPolicy.Input(headers: headers))
     }
+    /// List the recorded gameday actions.
+    ///
+    /// The newest gameday actions (at most 50 are kept), newest first: what was asked, by which token and when, which replica had to act, and what it did. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `GET /v1/gameday/actions`.
+    /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)`.
+    public func listGamedayActions(headers: Operations.listGamedayActions.Input.Headers = .init()) async throws -> Operations.listGamedayActions.Output {
+        try await listGamedayActions(Operations.listGamedayActions.Input(headers: headers))
+    }
+    /// Make the current leader step down.
+    ///
+    /// Records a step-down for the current leader (its replica and fencing token, read now), which it watches for: it resigns, and another replica, already campaigning, takes over (with a single replica, the same one wins again under a new token). A leader that has changed meanwhile ignores it. 409 `conflict` when no leader is elected. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/step-down`.
+    /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)`.
+    public func gamedayStepDown(headers: Operations.gamedayStepDown.Input.Headers = .init()) async throws -> Operations.gamedayStepDown.Output {
+        try await gamedayStepDown(Operations.gamedayStepDown.Input(headers: headers))
+    }
+    /// Freeze the current leader.
+    ///
+    /// Records a freeze of `seconds` (1 to 300) for the current leader: it stops renewing its lease and doing anything for that long, then carries on. Past its lease TTL another replica leads meanwhile; the frozen one's writes, fenced on its old token, then fail, and it rejoins as a follower under a new session. 409 `conflict` when no leader is elected; 422 `invalid` naming `seconds` when it is out of range. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/freeze`.
+    /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)`.
+    public func gamedayFreeze(
+        headers: Operations.gamedayFreeze.Input.Headers = .init(),
+        body: Operations.gamedayFreeze.Input.Body
+    ) async throws -> Operations.gamedayFreeze.Output {
+        try await gamedayFreeze(Operations.gamedayFreeze.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Crash the executor of a run.
+    ///
+    /// Records a crash for the replica the run is assigned to: it drops its etcd session without revoking it (the lease expires after its TTL), stops its running targets, and starts a new session as after a restart; the leader then declares the run's executor lost and the job's retry policy applies. 404 when there is no such run; 409 `conflict` when the run is not pending or running on a replica. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/crash-executor`.
+    /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)`.
+    public func gamedayCrashExecutor(
+        headers: Operations.gamedayCrashExecutor.Input.Headers = .init(),
+        body: Operations.gamedayCrashExecutor.Input.Body
+    ) async throws -> Operations.gamedayCrashExecutor.Output {
+        try await gamedayCrashExecutor(Operations.gamedayCrashExecutor.Input(
+            headers: headers,
+            body: body
+        ))
+    }
     /// Read this OpenAPI document.
     ///
     /// The OpenAPI 3.1 document of this API, the one this file is, as JSON. It needs no token, so tools can be pointed at any replica.
@@ -829,6 +905,34 @@ extension Components {
             /// - Parameters:
             ///   - body: Received HTTP response body
             public init(body: Components.Responses.Forbidden.Body) {
+                self.body = body
+            }
+        }
+        public struct GamedayForbidden: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/GamedayForbidden/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/GamedayForbidden/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.GamedayForbidden.Body
+            /// Creates a new `GamedayForbidden`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            public init(body: Components.Responses.GamedayForbidden.Body) {
                 self.body = body
             }
         }
@@ -1321,6 +1425,7 @@ extension Components {
         /// - `unauthenticated` (401): no valid bearer token.
         /// - `forbidden` (403): the token's role may not do this.
         /// - `targetNotAllowed` (403): the tenant's target policy refuses the job's target.
+        /// - `gamedayDisabled` (403): the operator does not enable gameday actions.
         /// - `notFound` (404): no such resource, or not in the token's tenants (or no such path).
         /// - `methodNotAllowed` (405): the path does not take this method (see `Allow`).
         /// - `notAcceptable` (406): the client accepts no JSON.
@@ -1346,6 +1451,7 @@ extension Components {
             case unauthenticated = "unauthenticated"
             case forbidden = "forbidden"
             case targetNotAllowed = "targetNotAllowed"
+            case gamedayDisabled = "gamedayDisabled"
             case notFound = "notFound"
             case methodNotAllowed = "methodNotAllowed"
             case notAcceptable = "notAcceptable"
@@ -3276,6 +3382,303 @@ extension Components {
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "note"
+                ])
+            }
+        }
+        /// How long the leader freezes.
+        ///
+        /// - Remark: Generated from `#/components/schemas/GamedayFreezeRequest`.
+        public struct GamedayFreezeRequest: Codable, Hashable, Sendable {
+            /// Seconds, 1 to 300 (422 otherwise); past the lease TTL the leader loses its leadership.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayFreezeRequest/seconds`.
+            public var seconds: Swift.Int32
+            /// Creates a new `GamedayFreezeRequest`.
+            ///
+            /// - Parameters:
+            ///   - seconds: Seconds, 1 to 300 (422 otherwise); past the lease TTL the leader loses its leadership.
+            public init(seconds: Swift.Int32) {
+                self.seconds = seconds
+            }
+            public enum CodingKeys: String, CodingKey {
+                case seconds
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.seconds = try container.decode(
+                    Swift.Int32.self,
+                    forKey: .seconds
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "seconds"
+                ])
+            }
+        }
+        /// The run whose executor crashes.
+        ///
+        /// - Remark: Generated from `#/components/schemas/GamedayCrashRequest`.
+        public struct GamedayCrashRequest: Codable, Hashable, Sendable {
+            /// The run's tenant.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayCrashRequest/tenant`.
+            public var tenant: Components.Schemas.DnsSubdomain
+            /// The run's job.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayCrashRequest/job`.
+            public var job: Components.Schemas.DnsSubdomain
+            /// The run.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayCrashRequest/runID`.
+            public var runID: Components.Schemas.RunID
+            /// Creates a new `GamedayCrashRequest`.
+            ///
+            /// - Parameters:
+            ///   - tenant: The run's tenant.
+            ///   - job: The run's job.
+            ///   - runID: The run.
+            public init(
+                tenant: Components.Schemas.DnsSubdomain,
+                job: Components.Schemas.DnsSubdomain,
+                runID: Components.Schemas.RunID
+            ) {
+                self.tenant = tenant
+                self.job = job
+                self.runID = runID
+            }
+            public enum CodingKeys: String, CodingKey {
+                case tenant
+                case job
+                case runID
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.tenant = try container.decode(
+                    Components.Schemas.DnsSubdomain.self,
+                    forKey: .tenant
+                )
+                self.job = try container.decode(
+                    Components.Schemas.DnsSubdomain.self,
+                    forKey: .job
+                )
+                self.runID = try container.decode(
+                    Components.Schemas.RunID.self,
+                    forKey: .runID
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "tenant",
+                    "job",
+                    "runID"
+                ])
+            }
+        }
+        /// What the action does: `stepDown`, `freeze` or `crashExecutor`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/GamedayActionKind`.
+        @frozen public enum GamedayActionKind: String, Codable, Hashable, Sendable, CaseIterable {
+            case stepDown = "stepDown"
+            case freeze = "freeze"
+            case crashExecutor = "crashExecutor"
+        }
+        /// One recorded gameday action.
+        ///
+        /// - Remark: Generated from `#/components/schemas/GamedayAction`.
+        public struct GamedayAction: Codable, Hashable, Sendable {
+            /// The record's ID (`<13-digit Unix ms>-<8 hex digits>`), sorting by time.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/id`.
+            public var id: Swift.String
+            /// What was asked.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/kind`.
+            public var kind: Components.Schemas.GamedayActionKind
+            /// The name of the token that asked.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/requestedBy`.
+            public var requestedBy: Components.Schemas.TokenName
+            /// When it was asked.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/requestedAt`.
+            public var requestedAt: Foundation.Date
+            /// The replica that must act (the leader, or the run's executor).
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/targetReplicaID`.
+            public var targetReplicaID: Components.Schemas.DnsSubdomain
+            /// Step down and freeze, the leader's fencing token when asked; a later leader ignores the action.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/targetFencingToken`.
+            public var targetFencingToken: Components.Schemas.Revision?
+            /// Freeze, for how long.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/freezeSeconds`.
+            public var freezeSeconds: Swift.Int32?
+            /// Crash, the run's tenant.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/tenant`.
+            public var tenant: Components.Schemas.DnsSubdomain?
+            /// Crash, the run's job.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/job`.
+            public var job: Components.Schemas.DnsSubdomain?
+            /// Crash, the run.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/runID`.
+            public var runID: Components.Schemas.RunID?
+            /// When the replica acted (or found nothing to do); absent until then.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/actedAt`.
+            public var actedAt: Foundation.Date?
+            /// What it did, or why it did nothing.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayAction/outcome`.
+            public var outcome: Swift.String?
+            /// Creates a new `GamedayAction`.
+            ///
+            /// - Parameters:
+            ///   - id: The record's ID (`<13-digit Unix ms>-<8 hex digits>`), sorting by time.
+            ///   - kind: What was asked.
+            ///   - requestedBy: The name of the token that asked.
+            ///   - requestedAt: When it was asked.
+            ///   - targetReplicaID: The replica that must act (the leader, or the run's executor).
+            ///   - targetFencingToken: Step down and freeze, the leader's fencing token when asked; a later leader ignores the action.
+            ///   - freezeSeconds: Freeze, for how long.
+            ///   - tenant: Crash, the run's tenant.
+            ///   - job: Crash, the run's job.
+            ///   - runID: Crash, the run.
+            ///   - actedAt: When the replica acted (or found nothing to do); absent until then.
+            ///   - outcome: What it did, or why it did nothing.
+            public init(
+                id: Swift.String,
+                kind: Components.Schemas.GamedayActionKind,
+                requestedBy: Components.Schemas.TokenName,
+                requestedAt: Foundation.Date,
+                targetReplicaID: Components.Schemas.DnsSubdomain,
+                targetFencingToken: Components.Schemas.Revision? = nil,
+                freezeSeconds: Swift.Int32? = nil,
+                tenant: Components.Schemas.DnsSubdomain? = nil,
+                job: Components.Schemas.DnsSubdomain? = nil,
+                runID: Components.Schemas.RunID? = nil,
+                actedAt: Foundation.Date? = nil,
+                outcome: Swift.String? = nil
+            ) {
+                self.id = id
+                self.kind = kind
+                self.requestedBy = requestedBy
+                self.requestedAt = requestedAt
+                self.targetReplicaID = targetReplicaID
+                self.targetFencingToken = targetFencingToken
+                self.freezeSeconds = freezeSeconds
+                self.tenant = tenant
+                self.job = job
+                self.runID = runID
+                self.actedAt = actedAt
+                self.outcome = outcome
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case kind
+                case requestedBy
+                case requestedAt
+                case targetReplicaID
+                case targetFencingToken
+                case freezeSeconds
+                case tenant
+                case job
+                case runID
+                case actedAt
+                case outcome
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.GamedayActionKind.self,
+                    forKey: .kind
+                )
+                self.requestedBy = try container.decode(
+                    Components.Schemas.TokenName.self,
+                    forKey: .requestedBy
+                )
+                self.requestedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .requestedAt
+                )
+                self.targetReplicaID = try container.decode(
+                    Components.Schemas.DnsSubdomain.self,
+                    forKey: .targetReplicaID
+                )
+                self.targetFencingToken = try container.decodeIfPresent(
+                    Components.Schemas.Revision.self,
+                    forKey: .targetFencingToken
+                )
+                self.freezeSeconds = try container.decodeIfPresent(
+                    Swift.Int32.self,
+                    forKey: .freezeSeconds
+                )
+                self.tenant = try container.decodeIfPresent(
+                    Components.Schemas.DnsSubdomain.self,
+                    forKey: .tenant
+                )
+                self.job = try container.decodeIfPresent(
+                    Components.Schemas.DnsSubdomain.self,
+                    forKey: .job
+                )
+                self.runID = try container.decodeIfPresent(
+                    Components.Schemas.RunID.self,
+                    forKey: .runID
+                )
+                self.actedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .actedAt
+                )
+                self.outcome = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .outcome
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "kind",
+                    "requestedBy",
+                    "requestedAt",
+                    "targetReplicaID",
+                    "targetFencingToken",
+                    "freezeSeconds",
+                    "tenant",
+                    "job",
+                    "runID",
+                    "actedAt",
+                    "outcome"
+                ])
+            }
+        }
+        /// The recorded gameday actions, newest first.
+        ///
+        /// - Remark: Generated from `#/components/schemas/GamedayActionList`.
+        public struct GamedayActionList: Codable, Hashable, Sendable {
+            /// The actions.
+            ///
+            /// - Remark: Generated from `#/components/schemas/GamedayActionList/items`.
+            public var items: [Components.Schemas.GamedayAction]
+            /// Creates a new `GamedayActionList`.
+            ///
+            /// - Parameters:
+            ///   - items: The actions.
+            public init(items: [Components.Schemas.GamedayAction]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.GamedayAction].self,
+                    forKey: .items
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items"
                 ])
             }
         }
@@ -15165,6 +15568,1442 @@ public enum Operations {
             /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
             ///
             /// - Remark: Generated from `#/paths//v1/target-policy/default/delete(deleteDefaultTargetPolicy)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// List the recorded gameday actions.
+    ///
+    /// The newest gameday actions (at most 50 are kept), newest first: what was asked, by which token and when, which replica had to act, and what it did. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `GET /v1/gameday/actions`.
+    /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)`.
+    public enum listGamedayActions {
+        public static let id: Swift.String = "listGamedayActions"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/gameday/actions/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.listGamedayActions.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.listGamedayActions.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.listGamedayActions.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.listGamedayActions.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/gameday/actions/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/gameday/actions/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.GamedayActionList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.GamedayActionList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.listGamedayActions.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.listGamedayActions.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The records.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.listGamedayActions.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.listGamedayActions.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token is not an admin (`forbidden`), or the operator this request reached does not enable gameday actions (`gamedayDisabled`, setting `gameday-actions`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.GamedayForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.GamedayForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/actions/get(listGamedayActions)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Make the current leader step down.
+    ///
+    /// Records a step-down for the current leader (its replica and fencing token, read now), which it watches for: it resigns, and another replica, already campaigning, takes over (with a single replica, the same one wins again under a new token). A leader that has changed meanwhile ignores it. 409 `conflict` when no leader is elected. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/step-down`.
+    /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)`.
+    public enum gamedayStepDown {
+        public static let id: Swift.String = "gamedayStepDown"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/gameday/step-down/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.gamedayStepDown.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.gamedayStepDown.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.gamedayStepDown.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            public init(headers: Operations.gamedayStepDown.Input.Headers = .init()) {
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Accepted: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/gameday/step-down/POST/responses/202/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/gameday/step-down/POST/responses/202/content/application\/json`.
+                    case json(Components.Schemas.GamedayAction)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.GamedayAction {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.gamedayStepDown.Output.Accepted.Body
+                /// Creates a new `Accepted`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.gamedayStepDown.Output.Accepted.Body) {
+                    self.body = body
+                }
+            }
+            /// The action is recorded; the replica that must act acts within moments and adds `actedAt` and `outcome` to the record.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/202`.
+            ///
+            /// HTTP response code: `202 accepted`.
+            case accepted(Operations.gamedayStepDown.Output.Accepted)
+            /// The associated value of the enum case if `self` is `.accepted`.
+            ///
+            /// - Throws: An error if `self` is not `.accepted`.
+            /// - SeeAlso: `.accepted`.
+            public var accepted: Operations.gamedayStepDown.Output.Accepted {
+                get throws {
+                    switch self {
+                    case let .accepted(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "accepted",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read: the body is not JSON or not an object (`malformedJson`), a field has the wrong JSON type or an unknown enum value (`wrongType`), a field is unknown (`unknownField`, with every unknown field in `problems`), or a path, query or header parameter breaks its limits (`invalidParameter`). `field` names the field or parameter.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token is not an admin (`forbidden`), or the operator this request reached does not enable gameday actions (`gamedayDisabled`, setting `gameday-actions`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.GamedayForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.GamedayForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such resource, or one in a tenant outside the token's scope: the two are indistinguishable (`notFound`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write conflicts with what is stored; nothing was written. `alreadyExists`: a create of an existing job. `staleResourceVersion`: the `resourceVersion` (or `If-Match`) given is no longer current; read again and retry. `quotaExceeded`: the tenant is at its `maxJobs` limit (the message names the tenant, its count and its limit). `conflict`: the record kept changing under concurrent writers; try again.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the server's configured limit, 1 MiB by default (`payloadTooLarge`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body's `Content-Type` is not the one the operation takes (`application/json`, or `application/merge-patch+json` for PATCH) (`unsupportedMediaType`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is well-formed but breaks the rules (`invalid`): `problems` names every field at fault and why, as `etcron apply` does (e.g. `retry.maxRetries: must be from 0 to 100, not 250`). Nothing was written.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.UnprocessableContent)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.UnprocessableContent {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/step-down/post(gamedayStepDown)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Freeze the current leader.
+    ///
+    /// Records a freeze of `seconds` (1 to 300) for the current leader: it stops renewing its lease and doing anything for that long, then carries on. Past its lease TTL another replica leads meanwhile; the frozen one's writes, fenced on its old token, then fail, and it rejoins as a follower under a new session. 409 `conflict` when no leader is elected; 422 `invalid` naming `seconds` when it is out of range. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/freeze`.
+    /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)`.
+    public enum gamedayFreeze {
+        public static let id: Swift.String = "gamedayFreeze"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/gameday/freeze/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.gamedayFreeze.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.gamedayFreeze.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.gamedayFreeze.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/gameday/freeze/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/gameday/freeze/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.GamedayFreezeRequest)
+            }
+            public var body: Operations.gamedayFreeze.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.gamedayFreeze.Input.Headers = .init(),
+                body: Operations.gamedayFreeze.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Accepted: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/gameday/freeze/POST/responses/202/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/gameday/freeze/POST/responses/202/content/application\/json`.
+                    case json(Components.Schemas.GamedayAction)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.GamedayAction {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.gamedayFreeze.Output.Accepted.Body
+                /// Creates a new `Accepted`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.gamedayFreeze.Output.Accepted.Body) {
+                    self.body = body
+                }
+            }
+            /// The action is recorded; the replica that must act acts within moments and adds `actedAt` and `outcome` to the record.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/202`.
+            ///
+            /// HTTP response code: `202 accepted`.
+            case accepted(Operations.gamedayFreeze.Output.Accepted)
+            /// The associated value of the enum case if `self` is `.accepted`.
+            ///
+            /// - Throws: An error if `self` is not `.accepted`.
+            /// - SeeAlso: `.accepted`.
+            public var accepted: Operations.gamedayFreeze.Output.Accepted {
+                get throws {
+                    switch self {
+                    case let .accepted(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "accepted",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read: the body is not JSON or not an object (`malformedJson`), a field has the wrong JSON type or an unknown enum value (`wrongType`), a field is unknown (`unknownField`, with every unknown field in `problems`), or a path, query or header parameter breaks its limits (`invalidParameter`). `field` names the field or parameter.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token is not an admin (`forbidden`), or the operator this request reached does not enable gameday actions (`gamedayDisabled`, setting `gameday-actions`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.GamedayForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.GamedayForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such resource, or one in a tenant outside the token's scope: the two are indistinguishable (`notFound`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write conflicts with what is stored; nothing was written. `alreadyExists`: a create of an existing job. `staleResourceVersion`: the `resourceVersion` (or `If-Match`) given is no longer current; read again and retry. `quotaExceeded`: the tenant is at its `maxJobs` limit (the message names the tenant, its count and its limit). `conflict`: the record kept changing under concurrent writers; try again.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the server's configured limit, 1 MiB by default (`payloadTooLarge`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body's `Content-Type` is not the one the operation takes (`application/json`, or `application/merge-patch+json` for PATCH) (`unsupportedMediaType`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is well-formed but breaks the rules (`invalid`): `problems` names every field at fault and why, as `etcron apply` does (e.g. `retry.maxRetries: must be from 0 to 100, not 250`). Nothing was written.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.UnprocessableContent)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.UnprocessableContent {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/freeze/post(gamedayFreeze)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Crash the executor of a run.
+    ///
+    /// Records a crash for the replica the run is assigned to: it drops its etcd session without revoking it (the lease expires after its TTL), stops its running targets, and starts a new session as after a restart; the leader then declares the run's executor lost and the job's retry policy applies. 404 when there is no such run; 409 `conflict` when the run is not pending or running on a replica. Admin only; 403 `gamedayDisabled` where the operator does not enable gameday actions.
+    ///
+    /// - Remark: HTTP `POST /v1/gameday/crash-executor`.
+    /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)`.
+    public enum gamedayCrashExecutor {
+        public static let id: Swift.String = "gamedayCrashExecutor"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/gameday/crash-executor/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.gamedayCrashExecutor.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.gamedayCrashExecutor.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.gamedayCrashExecutor.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/gameday/crash-executor/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/gameday/crash-executor/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.GamedayCrashRequest)
+            }
+            public var body: Operations.gamedayCrashExecutor.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.gamedayCrashExecutor.Input.Headers = .init(),
+                body: Operations.gamedayCrashExecutor.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Accepted: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/gameday/crash-executor/POST/responses/202/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/gameday/crash-executor/POST/responses/202/content/application\/json`.
+                    case json(Components.Schemas.GamedayAction)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.GamedayAction {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.gamedayCrashExecutor.Output.Accepted.Body
+                /// Creates a new `Accepted`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.gamedayCrashExecutor.Output.Accepted.Body) {
+                    self.body = body
+                }
+            }
+            /// The action is recorded; the replica that must act acts within moments and adds `actedAt` and `outcome` to the record.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/202`.
+            ///
+            /// HTTP response code: `202 accepted`.
+            case accepted(Operations.gamedayCrashExecutor.Output.Accepted)
+            /// The associated value of the enum case if `self` is `.accepted`.
+            ///
+            /// - Throws: An error if `self` is not `.accepted`.
+            /// - SeeAlso: `.accepted`.
+            public var accepted: Operations.gamedayCrashExecutor.Output.Accepted {
+                get throws {
+                    switch self {
+                    case let .accepted(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "accepted",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read: the body is not JSON or not an object (`malformedJson`), a field has the wrong JSON type or an unknown enum value (`wrongType`), a field is unknown (`unknownField`, with every unknown field in `problems`), or a path, query or header parameter breaks its limits (`invalidParameter`). `field` names the field or parameter.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid bearer token (`unauthenticated`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token is not an admin (`forbidden`), or the operator this request reached does not enable gameday actions (`gamedayDisabled`, setting `gameday-actions`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.GamedayForbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.GamedayForbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such resource, or one in a tenant outside the token's scope: the two are indistinguishable (`notFound`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The `Accept` header excludes `application/json` (`notAcceptable`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/406`.
+            ///
+            /// HTTP response code: `406 notAcceptable`.
+            case notAcceptable(Components.Responses.NotAcceptable)
+            /// The associated value of the enum case if `self` is `.notAcceptable`.
+            ///
+            /// - Throws: An error if `self` is not `.notAcceptable`.
+            /// - SeeAlso: `.notAcceptable`.
+            public var notAcceptable: Components.Responses.NotAcceptable {
+                get throws {
+                    switch self {
+                    case let .notAcceptable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notAcceptable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The write conflicts with what is stored; nothing was written. `alreadyExists`: a create of an existing job. `staleResourceVersion`: the `resourceVersion` (or `If-Match`) given is no longer current; read again and retry. `quotaExceeded`: the tenant is at its `maxJobs` limit (the message names the tenant, its count and its limit). `conflict`: the record kept changing under concurrent writers; try again.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is larger than the server's configured limit, 1 MiB by default (`payloadTooLarge`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.PayloadTooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.PayloadTooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body's `Content-Type` is not the one the operation takes (`application/json`, or `application/merge-patch+json` for PATCH) (`unsupportedMediaType`).
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body is well-formed but breaks the rules (`invalid`): `problems` names every field at fault and why, as `etcron apply` does (e.g. `retry.maxRetries: must be from 0 to 100, not 250`). Nothing was written.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.UnprocessableContent)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.UnprocessableContent {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token (or, without one, the client address) sent too many requests (`rateLimited`); retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The server failed; never the answer to bad input. `corruptRecord`: a record stored in etcd cannot be decoded (e.g. written by hand with etcdctl; it is also reported in logs and `etcron_corrupt_records_total`). `internal`: a bug.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/500`.
+            ///
+            /// HTTP response code: `500 internalServerError`.
+            case internalServerError(Components.Responses.InternalError)
+            /// The associated value of the enum case if `self` is `.internalServerError`.
+            ///
+            /// - Throws: An error if `self` is not `.internalServerError`.
+            /// - SeeAlso: `.internalServerError`.
+            public var internalServerError: Components.Responses.InternalError {
+                get throws {
+                    switch self {
+                    case let .internalServerError(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "internalServerError",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// etcd cannot be reached or did not answer in time (`unavailable`); nothing is known to have been written. Safe to retry; a write retried after a 503 may find its first attempt applied.
+            ///
+            /// - Remark: Generated from `#/paths//v1/gameday/crash-executor/post(gamedayCrashExecutor)/responses/503`.
             ///
             /// HTTP response code: `503 serviceUnavailable`.
             case serviceUnavailable(Components.Responses.ServiceUnavailable)

@@ -20,6 +20,11 @@ public struct ReplicaKeys: Sendable, Hashable {
     public var leaderHeartbeat: String { prefix + "leader" }
     /// The prefix of the leaders' term records (the newest ``LeaderTerms/kept``).
     public var leaderTerms: String { prefix + "terms/" }
+    /// The prefix of gameday actions (failure drills asked for through the API), each
+    /// `gameday/<13-digit unix ms>-<8 hex>`, so keys sort by time (``GamedayActions``).
+    public var gamedayActions: String { prefix + "gameday/" }
+    /// One gameday action's record.
+    public func gamedayAction(_ id: String) -> String { gamedayActions + id }
     /// The record of the term with `fencingToken`, zero-padded so keys sort by token.
     public func leaderTerm(_ fencingToken: Int64) -> String {
         let digits = String(fencingToken)

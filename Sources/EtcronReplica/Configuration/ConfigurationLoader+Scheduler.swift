@@ -7,6 +7,11 @@ extension ConfigurationLoader {
         try values.boolean(SettingName.executor)?.value ?? true
     }
 
+    /// `gameday-actions`: true or false (default false).
+    func gamedayActions(_ values: SettingValues) throws(ConfigurationError) -> Bool {
+        try values.boolean(SettingName.gamedayActions)?.value ?? false
+    }
+
     /// `scheduler-workers`, `history-retention`, `history-gc-interval`, `job-metrics-limit`.
     func loadSchedulerSettings(_ values: SettingValues, into configuration: inout ReplicaConfiguration) throws(ConfigurationError) {
         typealias Defaults = ReplicaConfiguration.Defaults

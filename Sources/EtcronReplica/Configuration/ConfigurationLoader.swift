@@ -41,6 +41,7 @@ struct ConfigurationLoader {
         configuration.apiTokensFile = try apiTokensFile(values)
         configuration.execUser = try execUser(values)
         configuration.httpDenyNetworks = try httpDenyNetworks(values)
+        configuration.gamedayActions = try gamedayActions(values)
         configuration.log.level = try logLevel(values)
         configuration.log.format = try logFormat(values)
         return configuration

@@ -152,6 +152,12 @@ extension ReplicaConfiguration {
             defaultDescription: nil
         ),
         SettingDescription(
+            name: SettingName.gamedayActions,
+            help: "Whether admin tokens may ask this install for gameday actions through /v1/gameday (true or false): the leader steps down or freezes, the executor of a run crashes. Off: those endpoints answer 403.",
+            valueName: "bool",
+            defaultDescription: "false"
+        ),
+        SettingDescription(
             name: SettingName.logLevel,
             help: "Lowest log level written: trace, debug, info, notice, warning, error or critical.",
             valueName: "level",

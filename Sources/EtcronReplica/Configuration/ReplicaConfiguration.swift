@@ -125,6 +125,9 @@ public struct ReplicaConfiguration: Sendable, Hashable {
     public var httpDenyNetworks: [String] = []
     /// The `/v1` API's token file (`api-tokens-file`); nil: the API answers 401.
     public var apiTokensFile: String?
+    /// Whether gameday actions (`/v1/gameday/...`: step down, freeze, crash an executor) are
+    /// accepted and acted on (`gameday-actions`); off by default.
+    public var gamedayActions = false
     /// Logging settings.
     public var log = Log()
     /// The YAML file the configuration was read from (`config`), if any.
@@ -161,6 +164,7 @@ extension ReplicaConfiguration: CustomStringConvertible {
             (SettingName.httpTLSCertFile, http.tlsCertificateFile),
             (SettingName.httpTLSKeyFile, http.tlsKeyFile),
             (SettingName.httpDenyNetworks, httpDenyNetworks.isEmpty ? nil : httpDenyNetworks.joined(separator: ",")),
+            (SettingName.gamedayActions, gamedayActions ? "true" : nil),
             (SettingName.logLevel, log.level.rawValue),
             (SettingName.logFormat, log.format.rawValue),
             (SettingName.config, configFile),

@@ -25,6 +25,7 @@ enum SettingName {
     static let httpTLSKeyFile = "http-tls-key-file"
     static let apiMaxBodyBytes = "api-max-body-bytes"
     static let apiTokensFile = "api-tokens-file"
+    static let gamedayActions = "gameday-actions"
     static let logLevel = "log-level"
     static let logFormat = "log-format"
     static let config = "config"

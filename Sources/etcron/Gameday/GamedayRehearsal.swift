@@ -179,10 +179,8 @@ struct GamedayRehearsal {
         let probes = (try await sandbox.store.list(tenant: GamedaySandbox.tenant)).jobs.filter { $0.id.name.hasPrefix("probe-") }
         for probe in probes {
             let decisions = try await sandbox.store.decisions(tenant: probe.id.tenant, name: probe.id.name, limit: 1000).values
-                .filter { $0.scheduledUnix > from && $0.scheduledUnix <= to }
-            let decided = decisions.map(\.decidedAtUnixMs).sorted()
-            for (earlier, later) in zip(decided, decided.dropFirst()) { gap = max(gap, later - earlier) }
-            for decision in decisions { lag = max(lag, decision.decidedAtUnixMs - decision.scheduledUnix * 1000) }
+            let figures = GamedayDecisionFigures.of(Array(decisions), from: from, to: to)
+            (gap, lag) = (max(gap, figures.longestGapMs), max(lag, figures.maxLagMs))
         }
         let executions = sandbox.probes.executions(from: from, to: to)
         let delays = GamedayReport.figures(executions.map { max(0, $0.startedMs - $0.scheduledUnix * 1000) })

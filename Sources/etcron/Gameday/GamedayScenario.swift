@@ -27,6 +27,17 @@ enum GamedayScenario: String, CaseIterable, ExpressibleByArgument, Codable {
         }
     }
 
+    /// How `--server` rehearses the scenario through the API's gameday actions; nil when it
+    /// needs signals, etcd members or network namespaces of its own.
+    var serverAction: String? {
+        switch self {
+        case .killLeader, .terminateLeader: "the leader steps down (gameday action)"
+        case .pauseLeader: "the leader freezes past its lease TTL (gameday action)"
+        case .executorCrash: "the executor of a long run crashes (gameday action)"
+        default: nil
+        }
+    }
+
     /// Whether the scenario needs the replicas in network namespaces.
     var partitions: Bool { self == .partitionReplica || self == .partitionLeader }
 
