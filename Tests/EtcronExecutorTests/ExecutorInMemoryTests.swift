@@ -31,6 +31,11 @@ struct ExecutorInMemoryTests {
         return (runKey, pointer)
     }
 
+    /// Executor r1's session, lease 1.
+    static func session(_ etcd: InMemoryEtcd) -> ExecutorSession {
+        ExecutorSession(client: etcd, leaseID: 1, replicaID: "r1", keys: keys)
+    }
+
     static func run(_ etcd: InMemoryEtcd, _ key: String) throws -> Etcron_V1_Run {
         try Etcron_V1_Run(serializedBytes: try #require(etcd.value(of: key)).value)
     }
@@ -43,14 +48,14 @@ struct ExecutorInMemoryTests {
         // r2 holds a stale pointer to r1's run: it claims nothing and drops its pointer.
         let stale = Self.keys.assignments("r2") + "s-1"
         try await etcd.put(stale, value: Data(runKey.utf8))
-        #expect(try await work.claim(runKey, pointer: stale, client: etcd, leaseID: 2, replicaID: "r2", keys: Self.keys, logger: Self.logger) == nil)
+        #expect(try await work.claim(runKey, pointer: stale, session: ExecutorSession(client: etcd, leaseID: 2, replicaID: "r2", keys: Self.keys), logger: Self.logger) == nil)
         #expect(etcd.value(of: stale) == nil)
-        let claimed = try #require(try await work.claim(runKey, pointer: pointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger))
+        let claimed = try #require(try await work.claim(runKey, pointer: pointer, session: Self.session(etcd), logger: Self.logger))
         #expect(claimed.1.name == Self.job.name)
         let run = try Self.run(etcd, runKey)
         #expect(run.state == .running && run.executorLease == 1 && run.attempts == 1 && run.claimedAtUnixMs == 100_000)
         // Claimed already: a second claim (a replayed pointer) finds it running and does nothing.
-        #expect(try await work.claim(runKey, pointer: pointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger) == nil)
+        #expect(try await work.claim(runKey, pointer: pointer, session: Self.session(etcd), logger: Self.logger) == nil)
         #expect(try Self.run(etcd, runKey).attempts == 1)
     }
 
@@ -59,12 +64,12 @@ struct ExecutorInMemoryTests {
         let etcd = InMemoryEtcd()
         let work = ExecutorWork()
         let (stopped, stoppedPointer) = try await Self.assigned(etcd, runID: "s-1") { try? $0.apply(.requestStop(message: "Replace: stop requested")) }
-        #expect(try await work.claim(stopped, pointer: stoppedPointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger) == nil)
+        #expect(try await work.claim(stopped, pointer: stoppedPointer, session: Self.session(etcd), logger: Self.logger) == nil)
         #expect(try Self.run(etcd, stopped).state == .stopped)
         #expect(etcd.value(of: stoppedPointer) == nil)
         let (orphan, orphanPointer) = try await Self.assigned(etcd, runID: "s-2")
         try await etcd.delete(.key(Self.keys.spec(Self.job.tenant, Self.job.name)))
-        #expect(try await work.claim(orphan, pointer: orphanPointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger) == nil)
+        #expect(try await work.claim(orphan, pointer: orphanPointer, session: Self.session(etcd), logger: Self.logger) == nil)
         let failed = try Self.run(etcd, orphan)
         #expect(failed.state == .failed && failed.message == "the job's spec was deleted or is unreadable")
     }
@@ -74,11 +79,14 @@ struct ExecutorInMemoryTests {
         let etcd = InMemoryEtcd()
         let (runKey, pointer) = try await Self.assigned(etcd)
         // The leader asks the run to stop between the executor's read and its claim.
-        // Holds the claim's write (the only Txn with a compare that puts the run).
+        // Holds the claim's write (the only nested Txn with a compare that puts the run).
         let gate = etcd.pauseTxns { txn in
-            !txn.compare.isEmpty && txn.success.contains { if case .put(let key, _, _, _) = $0 { return key == runKey } else { return false } }
+            txn.success.contains { operation in
+                guard case .txn(let nested) = operation, !nested.compare.isEmpty else { return false }
+                return nested.success.contains { if case .put(let key, _, _, _) = $0 { return key == runKey } else { return false } }
+            }
         }
-        let claim = Task { try await ExecutorWork().claim(runKey, pointer: pointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger) }
+        let claim = Task { try await ExecutorWork().claim(runKey, pointer: pointer, session: Self.session(etcd), logger: Self.logger) }
         await gate.waitUntilHeld(1)
         var run = try Self.run(etcd, runKey)
         try run.apply(.requestStop(message: "Replace: stop requested"))
@@ -92,7 +100,7 @@ struct ExecutorInMemoryTests {
     func recorder() async throws {
         let etcd = InMemoryEtcd()
         let (runKey, pointer) = try await Self.assigned(etcd)
-        let (recorder, _) = try #require(try await ExecutorWork().claim(runKey, pointer: pointer, client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys, logger: Self.logger))
+        let (recorder, _) = try #require(try await ExecutorWork().claim(runKey, pointer: pointer, session: Self.session(etcd), logger: Self.logger))
         #expect(try await recorder.update { try $0.apply(.start(atUnixMs: 5)) })
         #expect(try Self.run(etcd, runKey).startedAtUnixMs == 5)
         // The leader's unrelated change (stop requested) is read back and kept.
@@ -126,5 +134,62 @@ struct ExecutorInMemoryTests {
         let run = try Self.run(etcd, runKey)
         #expect(run.state == .succeeded && run.attempts == 1 && run.startedAtUnixMs > 0 && run.finishedAtUnixMs >= run.startedAtUnixMs)
         #expect(etcd.value(of: pointer) == nil)
+    }
+
+    @Test("a stop request reaches a running run through its pointer, which the leader touches: no watch per run")
+    func stopThroughPointer() async throws {
+        let etcd = InMemoryEtcd()
+        let (runKey, pointer) = try await Self.assigned(etcd)
+        var spec = JobFixtures.spec(tenant: Self.job.tenant, name: Self.job.name)
+        spec.target.exec.command = "/bin/sleep"
+        spec.target.exec.args = ["30"]
+        try await etcd.put(Self.keys.spec(Self.job.tenant, Self.job.name), value: try spec.serializedData())
+        let work = ExecutorWork(stopGrace: .milliseconds(200), settings: TargetRunnerSettings())
+        let executor = Task { try await work.run(client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys.base) }
+        defer { executor.cancel() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, (try? Self.run(etcd, runKey).state) != .running {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // The leader (Replace) asks the run to stop and touches its pointer, in one write.
+        var stopping = try Self.run(etcd, runKey)
+        try stopping.apply(.requestStop(message: "Replace: stop requested for run s-2"))
+        _ = try await etcd.txn(Txn(success: [.put(runKey, try stopping.serializedData()), .put(pointer, Data(runKey.utf8))]))
+        while ContinuousClock.now < deadline, (try? Self.run(etcd, runKey).state) == .running {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let run = try Self.run(etcd, runKey)
+        #expect(run.state == .stopped && run.message.hasPrefix("Replace: stop requested for run s-2"), "\(run.state): \(run.message)")
+        #expect(etcd.value(of: pointer) == nil)
+    }
+
+    @Test("writes of many runs share one transaction; a stale run's conflict is its own, and hands back the record as it is")
+    func batchedWrites() async throws {
+        let etcd = InMemoryEtcd()
+        let keys = (0..<3).map { "/etcron/jobs/acme/j\($0)/runs/s-1" }
+        var revisions: [Int64] = []
+        for key in keys { revisions.append(try await etcd.put(key, value: Data("old".utf8))) }
+        // Another writer changes the second run after it was read.
+        _ = try await etcd.put(keys[1], value: Data("theirs".utf8))
+        let batcher = RunBatcher(client: etcd, maxInFlight: 1)
+        let gate = etcd.pauseTxns()
+        let blocker = Task { try await batcher.read([keys[0]]) }
+        await gate.waitUntilHeld(1)
+        let before = etcd.txnCount
+        async let first = batcher.write(RunBatcher.Write(key: keys[0], revision: revisions[0], operations: [.put(keys[0], Data("a".utf8))]))
+        async let second = batcher.write(RunBatcher.Write(key: keys[1], revision: revisions[1], operations: [.put(keys[1], Data("b".utf8))]))
+        async let third = batcher.write(RunBatcher.Write(key: keys[2], revision: revisions[2], operations: [.put(keys[2], Data("c".utf8))]))
+        try await Task.sleep(for: .milliseconds(50))
+        gate.open()
+        _ = try await blocker.value
+        let outcomes = try await [first, second, third]
+        #expect(etcd.txnCount - before == 1, "one transaction for the three writes (after the held read)")
+        guard case .written = outcomes[0], case .conflict(let current) = outcomes[1], case .written = outcomes[2] else {
+            Issue.record("outcomes: \(outcomes)")
+            return
+        }
+        #expect(current.map { String(decoding: $0.value, as: UTF8.self) } == "theirs")
+        #expect(etcd.value(of: keys[0])?.value == Data("a".utf8) && etcd.value(of: keys[2])?.value == Data("c".utf8))
+        #expect(etcd.value(of: keys[1])?.value == Data("theirs".utf8))
     }
 }

@@ -131,4 +131,32 @@ struct HTTPRunnerTests {
         #expect(outcome.attempts == 0)
         #expect(outcome.message == "http target: url \"ftp://example.com/x\" is not an absolute http or https URL")
     }
+
+    @Test("runs share the replica's connection pool: consecutive requests to one target reuse a kept-alive connection")
+    func keepAlive() async throws {
+        // A server of its own: no other test's requests share its connections.
+        let server = HTTPTestServer()
+        let base = try await server.url()
+        defer { withExtendedLifetime(server) {} }
+        var connections: Set<String> = []
+        for _ in 0..<5 {
+            let outcome = await TargetRunner(RunnerFixtures.request(RunnerFixtures.http(base + "/status/200"))).run()
+            #expect(outcome.result == .succeeded)
+            let line = RunnerFixtures.text(outcome).split(separator: "\n").first { $0.hasPrefix("connection=") }
+            connections.insert(String(line ?? ""))
+        }
+        #expect(connections.count == 1, "\(connections)")
+    }
+
+    @Test("a 303 turns a POST into a GET without its body; a 307 keeps both")
+    func redirectMethods() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let next = "\(base)/status/200".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let seeOther = await TargetRunner(RunnerFixtures.request(RunnerFixtures.http(base + "/redirect303/" + next, method: "POST", body: "payload"))).run()
+        #expect(seeOther.result == .succeeded && seeOther.httpStatus == 200)
+        #expect(RunnerFixtures.text(seeOther).contains("method=GET\n") && RunnerFixtures.text(seeOther).hasSuffix("body=\n"))
+        let temporary = await TargetRunner(RunnerFixtures.request(RunnerFixtures.http(base + "/redirect307/" + next, method: "POST", body: "payload"))).run()
+        #expect(temporary.result == .succeeded)
+        #expect(RunnerFixtures.text(temporary).contains("method=POST\n") && RunnerFixtures.text(temporary).hasSuffix("body=payload\n"))
+    }
 }

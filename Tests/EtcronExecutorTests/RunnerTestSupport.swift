@@ -135,9 +135,11 @@ final class HookRecorder: Sendable {
 /// A small HTTP server (Python's http.server on loopback) started once for all HTTP tests.
 ///
 /// Paths: `/status/<code>` answers with that status, `/slow/<seconds>` waits first,
-/// `/big/<bytes>` sends a body of that size. Every answer's body echoes the method, the
-/// Idempotency-Key, X-Etcron-Scheduled-Time, X-Etcron-Attempt, X-Custom, the request body
-/// and how many requests carried the same Idempotency-Key so far.
+/// `/big/<bytes>` sends a body of that size, `/redirect[<code>]/<url>` redirects (302 by
+/// default). Every answer's body echoes the method, the Idempotency-Key,
+/// X-Etcron-Scheduled-Time, X-Etcron-Attempt, X-Custom, the Host, the client's port (one
+/// per connection), the request body and how many requests carried the same
+/// Idempotency-Key so far.
 actor HTTPTestServer {
     static let shared = HTTPTestServer()
 
@@ -162,19 +164,20 @@ actor HTTPTestServer {
                 count = hits[key]
             parts = self.path.split("?")[0].strip("/").split("/")
             status, extra, location = 200, b"", None
-            if parts[0] == "redirect":
-                status, location = 302, urllib.parse.unquote(parts[1])
+            if parts[0].startswith("redirect"):
+                status, location = int(parts[0][8:] or 302), urllib.parse.unquote(parts[1])
             elif parts[0] == "status":
                 status = int(parts[1])
             elif parts[0] == "slow":
                 time.sleep(float(parts[1]))
             elif parts[0] == "big":
                 extra = b"x" * int(parts[1])
-            text = "method=%s\nidempotency-key=%s\nscheduled=%s\nattempt=%s\nx-custom=%s\nhits=%d\nhost=%s\nbody=%s\n" % (
+            text = "method=%s\nidempotency-key=%s\nscheduled=%s\nattempt=%s\nx-custom=%s\nhits=%d\nhost=%s\nconnection=%d\nbody=%s\n" % (
                 self.command, key, self.headers.get("X-Etcron-Scheduled-Time", ""),
                 self.headers.get("X-Etcron-Attempt", ""), self.headers.get("X-Custom", ""),
-                count, self.headers.get("Host", ""), body.decode("utf-8", "replace"))
-            out = extra + text.encode()
+                count, self.headers.get("Host", ""), self.client_address[1], body.decode("utf-8", "replace"))
+            # 204 and 304 answers have no body (a client reading one on would misparse the next).
+            out = b"" if status in (204, 304) else extra + text.encode()
             self.send_response(status)
             if location:
                 self.send_header("Location", location)

@@ -131,4 +131,28 @@ struct JobIndexTests {
         #expect(index.member("r1", lease: nil) == [Self.job])
         #expect(index.members == [:])
     }
+
+    @Test("a claim by an executor under its live session needs no sync; one by a session the leader counts as gone does; active runs are counted per executor")
+    func claims() throws {
+        let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        index.setMembers(["r1": 100, "r2": 200])
+        _ = index.put(try Self.kv(Self.keys.spec(Self.job.tenant, Self.job.name), JobFixtures.spec(), revision: 3))
+        func run(_ id: String, _ state: Etcron_V1_RunState, executor: String, lease: Int64) -> Etcron_V1_Run {
+            var run = Self.run(id, state, token: Self.token, executor: executor)
+            run.executorLease = lease
+            return run
+        }
+        let first = Self.keys.run(Self.job.tenant, Self.job.name, runID: "s-1")
+        let second = Self.keys.run(Self.job.tenant, Self.job.name, runID: "s-2")
+        _ = index.put(try Self.kv(first, run("s-1", .pending, executor: "r1", lease: 0), revision: 10, version: 2), watched: true)
+        _ = index.put(try Self.kv(second, run("s-2", .pending, executor: "r2", lease: 0), revision: 11, version: 2), watched: true)
+        #expect(index.activeRunsByExecutor == ["r1": 1, "r2": 1])
+        #expect(!Self.syncs(index.put(try Self.kv(first, run("s-1", .running, executor: "r1", lease: 100), revision: 12, version: 3), watched: true)),
+            "claimed under r1's live session")
+        #expect(Self.syncs(index.put(try Self.kv(second, run("s-2", .running, executor: "r2", lease: 199), revision: 13, version: 3), watched: true)),
+            "claimed under a session r2 no longer holds")
+        #expect(Self.syncs(index.put(try Self.kv(first, run("s-1", .succeeded, executor: "r1", lease: 100), revision: 14, version: 4), watched: true)),
+            "a result is always synced")
+        #expect(index.activeRunsByExecutor["r1"] == 0 && index.activeRunsByExecutor["r2"] == 1)
+    }
 }

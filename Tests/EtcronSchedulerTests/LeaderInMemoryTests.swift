@@ -39,6 +39,43 @@ struct LeaderInMemoryTests {
         #expect(try await term.loggedDecisions(Self.job).map(\.scheduledUnix) == [60])
     }
 
+    @Test("a run's pointer is written when it is assigned, and touched when the leader asks its executor to stop it")
+    func pointers() throws {
+        let keys = JobKeys(prefix: "/etcron/")
+        var running = Etcron_V1_Run(runID: "s-1", tenant: Self.job.tenant, job: Self.job.name, scheduledUnix: 60, manual: false, createdAtUnixMs: 1, leaderToken: 1)
+        running.state = .running
+        running.assignedTo = "r2"
+        var stopping = running
+        try stopping.apply(.requestStop(message: "Replace: stop requested for run s-2"))
+        var fresh = Etcron_V1_Run(runID: "s-2", tenant: Self.job.tenant, job: Self.job.name, scheduledUnix: 120, manual: false, createdAtUnixMs: 2, leaderToken: 1)
+        try fresh.apply(.assign(executor: "r1"))
+        var result = SyncResult()
+        result.newRuns = [fresh]
+        result.updatedRuns = [stopping]
+        let item = try CommitItem(job: Self.job, keys: keys, result: result, assigned: [fresh], runRevisions: ["s-1": 7], errorDecision: nil)
+        let pointers = item.operations.compactMap { operation -> String? in
+            guard case .put(let key, let value, _, _) = operation, key.hasPrefix(keys.assignmentsRoot) else { return nil }
+            return key + " -> " + String(decoding: value, as: UTF8.self)
+        }
+        #expect(pointers == [
+            keys.assignments("r1") + "s-2 -> " + keys.run(Self.job.tenant, Self.job.name, runID: "s-2"),
+            keys.assignments("r2") + "s-1 -> " + keys.run(Self.job.tenant, Self.job.name, runID: "s-1"),
+        ])
+        // A run merely updated (no stop asked) is not touched.
+        result.updatedRuns = [running]
+        let quiet = try CommitItem(job: Self.job, keys: keys, result: result, assigned: [], runRevisions: ["s-1": 7], errorDecision: nil)
+        #expect(!quiet.operations.contains { if case .put(let key, _, _, _) = $0 { key.hasPrefix(keys.assignmentsRoot) } else { false } })
+    }
+
+    @Test("new runs go to the executor with the fewest active runs, ties taken in turn")
+    func spread() {
+        var executors = LeaderScheduler.Executors(leases: ["a": 1, "b": 2, "c": 3], sorted: ["a", "b", "c"], active: [5, 0, 1])
+        #expect((0..<6).map { executors.next(from: $0) } == ["b", "b", "c", "b", "c", "c"])
+        #expect(executors.active == [5, 3, 4])
+        var even = LeaderScheduler.Executors(leases: ["a": 1, "b": 2], sorted: ["a", "b"], active: [0, 0])
+        #expect((0..<4).map { even.next(from: $0) } == ["a", "b", "a", "b"])
+    }
+
     @Test("a batch whose compares fail is split: the stale job conflicts alone and every other job commits")
     func splitAndRetry() async throws {
         let term = try await InMemoryTerm()

@@ -72,5 +72,11 @@ public struct CompareAndSwapError: Error, Sendable, Hashable, CustomStringConver
     /// Writes tried.
     public var attempts: Int
 
+    /// `key` kept changing through `attempts` writes.
+    public init(key: String, attempts: Int) {
+        self.key = key
+        self.attempts = attempts
+    }
+
     public var description: String { "\(key) kept changing while it was being written (\(attempts) attempts)" }
 }

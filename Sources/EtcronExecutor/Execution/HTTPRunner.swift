@@ -2,15 +2,12 @@ import EtcronCore
 import EtcronProto
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// Runs attempts of an http target with URLSession: the run ID goes in the
+/// Runs attempts of an http target on the replica's shared HTTP client
+/// (`HTTPTargetClient`, async-http-client): the run ID goes in the
 /// `Idempotency-Key` header, the scheduled time in `X-Etcron-Scheduled-Time`, and the
 /// attempt number in `X-Etcron-Attempt`. The response body's last bytes are the output.
 ///
-/// A timeout or a stop cancels the request.
+/// A timeout or a stop cancels the request (`HTTPExchange` sends it).
 struct HTTPRunner: AttemptRunner {
     let target: Etcron_V1_HttpTarget
 
@@ -38,7 +35,6 @@ struct HTTPRunner: AttemptRunner {
 
     func runAttempt(_ context: AttemptContext) async -> AttemptResult {
         let capacity = context.settings.outputLimit
-        let startedAt = Date()
         guard let url = URL(string: target.url) else {
             return .notStarted("http target: url \"\(target.url)\" is invalid", capacity: capacity)
         }
@@ -50,21 +46,21 @@ struct HTTPRunner: AttemptRunner {
         case .success(let vetted): addresses = vetted
         case .failure(let refusal): return .notStarted("http target refused: \(refusal)", capacity: capacity)
         }
-        let delegate = HTTPAttemptDelegate(capacity: capacity) { fence.vet($0, policy: policy) }
-        let session = URLSession(configuration: Self.configuration, delegate: delegate, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        let task = session.dataTask(with: Self.pinned(request(url, context), to: addresses))
+        let exchange = HTTPExchange(
+            url: url, method: method, headers: headers(context), body: target.body, addresses: addresses, capacity: capacity
+        ) { fence.vet($0, policy: policy) }
+        let startedAt = Date()
+        // Unstructured, like the exec watchdog: the stop signal carries cancellation.
+        let request = Task { await exchange.perform() }
         let timeout = context.request.attemptTimeout
         let stop = context.stop
-        // Unstructured, like the exec watchdog: the stop signal carries cancellation.
         let watchdog = Task {
             let interruption = await Interruption.next(timeout: timeout, stop: stop)
-            if interruption != nil { task.cancel() }
+            if interruption != nil { request.cancel() }
             return interruption
         }
-        task.resume()
         await context.didStart(startedAt)
-        let completion = await delegate.completion()
+        let completion = await request.value
         watchdog.cancel()
         let interruption = await watchdog.value
         let summary = summarize(completion, interruption: interruption, method: method)
@@ -78,60 +74,27 @@ struct HTTPRunner: AttemptRunner {
         )
     }
 
-    /// A plain-http request sent to the address that was checked, the URL's host in the
-    /// `Host` header, so that the name cannot resolve elsewhere by the time it connects;
-    /// an https one as it is (its certificate is checked against the name).
-    static func pinned(_ request: URLRequest, to addresses: [[UInt8]]) -> URLRequest {
-        guard let url = request.url, url.scheme?.lowercased() == "http", let host = url.host, IPNetwork.address(host) == nil,
-            let address = addresses.first, var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        else { return request }
-        let text = IPNetwork.text(IPNetwork.unmapped(address))
-        components.host = text.contains(":") ? "[\(text)]" : text
-        guard let pinnedURL = components.url else { return request }
-        var pinned = request
-        pinned.url = pinnedURL
-        pinned.setValue(url.port.map { "\(host):\($0)" } ?? host, forHTTPHeaderField: "Host")
-        return pinned
-    }
-
     /// The method: as given (upper-cased), else POST with a body and GET without.
     var method: String {
         target.method.isEmpty ? (target.body.isEmpty ? "GET" : "POST") : target.method.uppercased()
     }
 
-    private func request(_ url: URL, _ context: AttemptContext) -> URLRequest {
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        // URLSession's own timeout only bounds idle time; the watchdog enforces the
-        // attempt's timeout. Without one, an idle connection may wait a week.
-        request.timeoutInterval = context.request.attemptTimeout.map { $0 / .seconds(1) + 5 } ?? 7 * 24 * 3600
-        if !target.body.isEmpty { request.httpBody = target.body }
-        request.setValue("etcron", forHTTPHeaderField: "User-Agent")
-        for (name, value) in target.headers.sorted(by: { $0.key < $1.key }) {
-            request.setValue(value, forHTTPHeaderField: name)
-        }
-        request.setValue(context.request.runID, forHTTPHeaderField: "Idempotency-Key")
-        request.setValue(RFC3339.utc(unix: context.request.scheduledUnix), forHTTPHeaderField: "X-Etcron-Scheduled-Time")
-        request.setValue(String(context.number), forHTTPHeaderField: "X-Etcron-Attempt")
-        return request
+    /// The headers sent, later ones replacing earlier ones of the same name: etcron's
+    /// User-Agent, the target's own, then the run's identity, which a target cannot change.
+    private func headers(_ context: AttemptContext) -> [(String, String)] {
+        [("User-Agent", "etcron")] + target.headers.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value) } + [
+            ("Idempotency-Key", context.request.runID),
+            ("X-Etcron-Scheduled-Time", RFC3339.utc(unix: context.request.scheduledUnix)),
+            ("X-Etcron-Attempt", String(context.number)),
+        ]
     }
-
-    private static let configuration: URLSessionConfiguration = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpShouldSetCookies = false
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.timeoutIntervalForResource = 7 * 24 * 3600
-        return configuration
-    }()
 
     struct Summary: Equatable {
         var result: RunResult
         var message: String
     }
 
-    func summarize(_ completion: HTTPAttemptDelegate.Completion, interruption: Interruption?, method: String) -> Summary {
+    func summarize(_ completion: HTTPExchange.Completion, interruption: Interruption?, method: String) -> Summary {
         let statusText = completion.status.map { "HTTP \($0)" }
         if let interruption {
             let partial = statusText.map { " (\($0) received, body unfinished)" } ?? ""
@@ -146,7 +109,7 @@ struct HTTPRunner: AttemptRunner {
             return Summary(result: .failed, message: "\(method) \(target.url): redirect refused: \(refusal)")
         }
         if let error = completion.error {
-            return Summary(result: .failed, message: "\(method) \(target.url) failed: \(Self.describe(error))")
+            return Summary(result: .failed, message: "\(method) \(target.url) failed: \(HTTPFailureText.describe(error))")
         }
         guard let status = completion.status else {
             return Summary(result: .failed, message: "\(method) \(target.url) returned no HTTP response")
@@ -163,27 +126,5 @@ struct HTTPRunner: AttemptRunner {
     private static func list(_ items: [String]) -> String {
         guard items.count > 1 else { return items.first ?? "" }
         return items.dropLast().joined(separator: ", ") + " or " + items[items.count - 1]
-    }
-
-    /// A transport error in words, with its code for searching.
-    static func describe(_ error: any Error) -> String {
-        let error = error as NSError
-        guard error.domain == NSURLErrorDomain else { return error.localizedDescription }
-        let words: String
-        switch error.code {
-        case NSURLErrorCannotConnectToHost: words = "connection refused (cannot connect to host)"
-        case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: words = "host not found (DNS lookup failed)"
-        case NSURLErrorTimedOut: words = "timed out"
-        case NSURLErrorNetworkConnectionLost: words = "connection lost"
-        case NSURLErrorNotConnectedToInternet: words = "no network"
-        case NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateUntrusted,
-             NSURLErrorServerCertificateHasBadDate, NSURLErrorServerCertificateNotYetValid,
-             NSURLErrorServerCertificateHasUnknownRoot:
-            words = "TLS failed (\(error.localizedDescription))"
-        case NSURLErrorBadServerResponse: words = "bad server response"
-        case NSURLErrorCancelled: words = "cancelled"
-        default: words = error.localizedDescription
-        }
-        return "\(words) [NSURLErrorDomain \(error.code)]"
     }
 }

@@ -64,9 +64,9 @@ public struct RunMetrics: Sendable {
         return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
     }
 
-    /// `etcron_executor_stop_watch_failures_total`: the watch for a running run's stop
-    /// request broke and was resumed (a Replace stop could otherwise be missed).
-    func stopWatchFailed() {
-        Counter(label: "etcron_executor_stop_watch_failures_total", factory: resolvedFactory).increment()
+    /// `etcron_executor_stop_read_failures_total`: a running run whose pointer the leader
+    /// touched (a stop request) could not be read again, so a Replace stop may be missed.
+    func stopReadFailed() {
+        Counter(label: "etcron_executor_stop_read_failures_total", factory: resolvedFactory).increment()
     }
 }

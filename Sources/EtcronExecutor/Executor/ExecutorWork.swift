@@ -6,10 +6,13 @@ import Logging
 import SwiftProtobuf
 
 /// The executor every replica runs while it holds a session: it watches the runs the
-/// leader assigned to it, claims each in a transaction (pending and assigned to it, at the
-/// revision it read), runs the target, and records started-at, attempts and the terminal
-/// result, each write fenced by its own claim. When the session ends, running targets are
-/// stopped: the leader then retries them elsewhere, and nothing runs twice at once.
+/// leader assigned to it (one watch of its assignment pointers), claims each (pending and
+/// assigned to it, at the revision it read), runs the target, and records started-at,
+/// attempts and the terminal result, each write fenced by its own claim. Reads and writes
+/// of runs go through one batcher (`RunBatcher`), so a burst of runs shares transactions.
+/// A stop request reaches a running run through its pointer, which the leader touches.
+/// When the session ends, running targets are stopped: the leader then retries them
+/// elsewhere, and nothing runs twice at once.
 public struct ExecutorWork: SessionWork {
     /// Grace between SIGTERM and SIGKILL when a run is stopped.
     public var stopGrace: Duration
@@ -21,6 +24,9 @@ public struct ExecutorWork: SessionWork {
     let settings: TargetRunnerSettings
     /// The time claims and results are stamped with.
     let clock: any WallClock
+    /// How long after its target starts a run's start time is written, unless its result
+    /// (which carries it) is written first: a short run costs one write fewer.
+    var startRecordDelay: Duration = .seconds(1)
 
     /// An executor.
     public init(
@@ -35,24 +41,24 @@ public struct ExecutorWork: SessionWork {
     }
 
     public func run(client: any EtcdKV, leaseID: Int64, replicaID: String, keys: ReplicaKeys) async throws {
-        let jobKeys = JobKeys(keys)
-        let prefix = jobKeys.assignments(replicaID)
+        let session = ExecutorSession(client: client, leaseID: leaseID, replicaID: replicaID, keys: JobKeys(keys))
+        let prefix = session.keys.assignments(replicaID)
         let existing = try await client.range(.prefix(prefix))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.followMembers(client: client, keys: keys) }
-            var started: Set<String> = []
-            for kv in existing.kvs where started.insert(kv.keyString).inserted {
-                group.addTask { await self.execute(pointer: kv, client: client, leaseID: leaseID, replicaID: replicaID, keys: jobKeys) }
+            for kv in existing.kvs {
+                guard let entry = session.active.begin(kv.keyString) else { continue }
+                group.addTask { await self.execute(pointer: kv, entry: entry, session: session) }
             }
             for try await response in client.watch(.prefix(prefix), options: WatchOptions(startRevision: existing.header.revision + 1)) {
-                for event in response.events {
-                    if event.kind == .delete {
-                        started.remove(event.kv.keyString)
-                        continue
-                    }
-                    guard started.insert(event.kv.keyString).inserted else { continue }
+                for event in response.events where event.kind == .put {
                     let pointer = event.kv
-                    group.addTask { await self.execute(pointer: pointer, client: client, leaseID: leaseID, replicaID: replicaID, keys: jobKeys) }
+                    if let entry = session.active.begin(pointer.keyString) {
+                        group.addTask { await self.execute(pointer: pointer, entry: entry, session: session) }
+                    } else if let (recorder, runner) = session.active.entry(pointer.keyString)?.touch() {
+                        // The leader touched the pointer of a run this executor is running.
+                        group.addTask { await self.reread(recorder, runner: runner, session: session) }
+                    }
                 }
             }
         }
@@ -84,15 +90,15 @@ public struct ExecutorWork: SessionWork {
 
     /// Claims, runs and records one assigned run. Never throws: a failure is logged and
     /// the leader's view of the run (pending, or running on a lost executor) decides.
-    func execute(pointer: KeyValue, client: any EtcdKV, leaseID: Int64, replicaID: String, keys: JobKeys) async {
+    func execute(pointer: KeyValue, entry: ActiveRuns.Entry, session: ExecutorSession) async {
+        defer { session.active.end(pointer.keyString) }
         let runKey = pointer.valueString
         var logger = self.logger
         logger[metadataKey: "run"] = "\(runKey)"
         do {
-            guard let claimed = try await claim(runKey, pointer: pointer.keyString, client: client, leaseID: leaseID, replicaID: replicaID, keys: keys, logger: logger) else {
+            guard let (recorder, spec) = try await claim(runKey, pointer: pointer.keyString, session: session, logger: logger) else {
                 return
             }
-            let (recorder, spec) = claimed
             let run = await recorder.run
             let runLogger = logger
             // Attempts made by earlier executors of this run (lost mid-run, then retried);
@@ -103,31 +109,31 @@ public struct ExecutorWork: SessionWork {
                 // An editor's job: its tenant's policy is checked again on every attempt;
                 // when it cannot be read, the attempts fail saying so (never run unchecked).
                 do {
-                    request.targetPolicy = try await JobStore(client: client, keys: keys).targetPolicyInForce(tenant: run.tenant).policy
+                    request.targetPolicy = try await JobStore(client: session.client, keys: session.keys).targetPolicyInForce(tenant: run.tenant).policy
                 } catch {
                     request.policyProblem = "cannot read tenant \(run.tenant)'s target policy: \(error.message)"
                 }
             }
             let runner = TargetRunner(request, settings: settings, logger: logger, metrics: metrics)
-            let metrics = self.metrics
-            let outcome = await withTaskGroup(of: RunOutcome?.self) { group in
-                group.addTask {
-                    await runner.run(onStarted: { startedAt in
-                        metrics.recordStartDelay(tenant: run.tenant, scheduledUnix: run.scheduledUnix, startedAt: startedAt)
-                        await recorder.record(.start(atUnixMs: Int64(startedAt.timeIntervalSince1970 * 1000)), logger: runLogger)
-                    }, onAttempt: { report in
-                        await recorder.record(.attempt(Int32(clamping: report.attempt)), logger: runLogger)
-                    })
-                }
-                group.addTask {
-                    await self.watchForStop(runKey, client: client, recorder: recorder, runner: runner, logger: runLogger)
-                    return nil
-                }
-                let outcome = await group.next() ?? nil
-                group.cancelAll()
-                return outcome
+            if entry.attach(recorder, runner) {
+                await reread(recorder, runner: runner, session: session)
             }
-            guard let outcome else { return }
+            let metrics = self.metrics
+            let startRecordDelay = self.startRecordDelay
+            let outcome = await runner.run(onStarted: { startedAt in
+                metrics.recordStartDelay(tenant: run.tenant, scheduledUnix: run.scheduledUnix, startedAt: startedAt)
+                // The claim marked the run running; its start time follows a moment later
+                // unless the result (which carries it) is written first.
+                let atUnixMs = Int64(startedAt.timeIntervalSince1970 * 1000)
+                Task {
+                    try? await Task.sleep(for: startRecordDelay)
+                    await recorder.recordStartIfRunning(atUnixMs: atUnixMs, logger: runLogger)
+                }
+            }, onAttempt: { report in
+                // Attempts so far, while a retry follows; the last one goes with the result.
+                guard report.retryAfter != nil else { return }
+                await recorder.record(.attempt(Int32(clamping: report.attempt)), logger: runLogger)
+            })
             let finished = try await recorder.update(extra: [.delete(.key(pointer.keyString))]) { run in
                 try outcome.apply(to: &run)
             }
@@ -141,84 +147,18 @@ public struct ExecutorWork: SessionWork {
         }
     }
 
-    /// Claims the run in a transaction; nil when it is not (any more) ours to run, in which
-    /// case a stale pointer is removed. A run that changed between the read and the claim
-    /// (the leader asked it to stop, say) is read again: the pointer stays known to this
-    /// executor, so nothing else would make it look again.
-    func claim(
-        _ runKey: String, pointer: String, client: any EtcdKV, leaseID: Int64, replicaID: String, keys: JobKeys, logger: Logger
-    ) async throws -> (RunRecorder, Etcron_V1_JobSpec)? {
-        let claim = CompareAndSwap(kv: client, key: runKey, attempts: Self.claimAttempts)
+    /// Reads a running run again after the leader touched its pointer, and stops it if
+    /// the leader asks (Replace).
+    func reread(_ recorder: RunRecorder, runner: TargetRunner, session: ExecutorSession) async {
         do {
-            return try await claim.run { kv, conflicts in
-                if conflicts > 0 { logger.info("run changed before it could be claimed; reading it again") }
-                guard let kv, var run = try? Etcron_V1_Run(serializedBytes: kv.value), run.state == .pending, run.assignedTo == replicaID
-                else {
-                    try await client.delete(.key(pointer))
-                    return .done(nil)
-                }
-                let nowMs = Int64(clock.now().timeIntervalSince1970 * 1000)
-                let spec = try await client.get(keys.spec(run.tenant, run.job)).flatMap { try? Etcron_V1_JobSpec(serializedBytes: $0.value) }
-                guard let spec, !run.stopRequested else {
-                    // Never started: it ends here, fenced on the revision read.
-                    let message = spec == nil
-                        ? "the job's spec was deleted or is unreadable"
-                        : "\(run.message.isEmpty ? "stop requested" : run.message); stopped before it started"
-                    try run.apply(.endUnstarted(spec == nil ? .failed : .stopped, atUnixMs: nowMs, message: message))
-                    return .write(operations: [.put(runKey, try run.serializedData()), .delete(.key(pointer))]) { _ in
-                        logger.info("run not started", metadata: ["reason": "\(message)"])
-                        return nil
-                    }
-                }
-                // The attempt counts from the claim: if this executor dies from here on, its
-                // target may have started, so the leader must treat the attempt as spent (no
-                // silent rerun).
-                try run.apply(.claim(executor: replicaID, lease: leaseID, atUnixMs: nowMs))
-                let claimed = run
-                return .write(operations: [.put(runKey, try run.serializedData())]) { result in
-                    logger.debug("run claimed")
-                    return (RunRecorder(client: client, key: runKey, lease: leaseID, run: claimed, revision: result.header.revision), spec)
-                }
+            guard let kv = try await session.batcher.read([recorder.key]).first ?? nil else { return }
+            await recorder.refresh(kv)
+            if let run = try? Etcron_V1_Run(serializedBytes: kv.value), run.stopRequested, run.executorLease == recorder.lease {
+                runner.stop(reason: run.message.isEmpty ? "stop requested" : run.message)
             }
-        } catch is CompareAndSwapError {
-            logger.warning("run kept changing while it was being claimed; leaving it to the leader")
-            return nil
-        }
-    }
-
-    /// Reads and claim transactions tried before a run that keeps changing is left alone.
-    static let claimAttempts = 5
-
-    /// Stops the runner when the leader sets `stop_requested` (Replace) on the run. Watches
-    /// from the revision after the claim, so a request written before the watch starts is
-    /// seen too, and reads each event itself: the recorder may have absorbed the request
-    /// already (re-reading after a conflicting write of its own). A broken watch is logged,
-    /// counted and resumed from the last revision seen, so a stop request is never lost.
-    func watchForStop(_ runKey: String, client: any EtcdKV, recorder: RunRecorder, runner: TargetRunner, logger: Logger) async {
-        var next = recorder.claimRevision + 1
-        var backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
-        while !Task.isCancelled {
-            do {
-                for try await response in client.watch(.key(runKey), options: WatchOptions(startRevision: next)) {
-                    backoff.reset()
-                    for event in response.events {
-                        next = max(next, event.kv.modRevision + 1)
-                        guard event.kind == .put else { continue }
-                        await recorder.refresh(event.kv)
-                        if let run = try? Etcron_V1_Run(serializedBytes: event.kv.value), run.stopRequested,
-                            run.executorLease == recorder.lease
-                        {
-                            runner.stop(reason: run.message.isEmpty ? "stop requested" : run.message)
-                        }
-                    }
-                }
-                return
-            } catch {
-                if Task.isCancelled { return }
-                metrics.stopWatchFailed()
-                logger.warning("watch for stop requests failed; resuming", metadata: ["error": "\(error)", "fromRevision": "\(next)"])
-                try? await Task.sleep(for: backoff.next())
-            }
+        } catch {
+            metrics.stopReadFailed()
+            logger.warning("a touched run could not be read again; its stop request, if any, is missed", metadata: ["error": "\(error)"])
         }
     }
 }

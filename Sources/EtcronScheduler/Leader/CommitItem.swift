@@ -36,7 +36,11 @@ struct CommitItem: Sendable {
             }
             operations.append(.put(key, try run.serializedData()))
         }
-        for run in assigned {
+        // A run's pointer is written when it is assigned, and written again (touched) when
+        // the leader asks its executor to stop it: the executor watches only its pointers.
+        var pointed: Set<String> = []
+        let touched = result.updatedRuns.filter { $0.stopRequested && $0.isActive && !$0.assignedTo.isEmpty }
+        for run in assigned + touched where pointed.insert(run.runID).inserted {
             let pointer = keys.assignments(run.assignedTo) + run.runID
             operations.append(.put(pointer, Data(keys.run(job.tenant, job.name, runID: run.runID).utf8)))
         }

@@ -15,6 +15,17 @@ final class JobIndex: Sendable {
         var members: [String: Int64] = [:]
         /// Active runs per tenant, kept current by `store` (quotas read it on every sync).
         var activeByTenant: [String: Int] = [:]
+        /// Active runs per executor they are assigned to, kept current by `store` (the
+        /// leader gives new runs to the executors with the fewest).
+        var activeByExecutor: [String: Int] = [:]
+
+        /// Adds (`sign` 1) or removes (-1) `entry`'s active runs from the per-executor counts.
+        mutating func countExecutors(_ entry: JobEntry?, _ sign: Int) {
+            guard let entry, entry.activeRuns > 0 else { return }
+            for run in entry.runs.values where run.isActive && !run.assignedTo.isEmpty {
+                activeByExecutor[run.assignedTo, default: 0] += sign
+            }
+        }
 
         /// Takes `id`'s entry out, so that changing it does not copy its storage (see
         /// `JobEntry`); `store` puts it back.
@@ -22,6 +33,7 @@ final class JobIndex: Sendable {
             guard let entry = jobs.removeValue(forKey: id) else { return nil }
             let active = entry.activeRuns
             if active != 0 { activeByTenant[id.tenant, default: 0] -= active }
+            countExecutors(entry, -1)
             return entry
         }
 
@@ -30,6 +42,8 @@ final class JobIndex: Sendable {
             let before = jobs[id]?.activeRuns ?? 0
             let after = entry?.activeRuns ?? 0
             if before != after { activeByTenant[id.tenant, default: 0] += after - before }
+            countExecutors(jobs[id], -1)
+            countExecutors(entry, 1)
             jobs[id] = entry.flatMap { $0.isEmpty ? nil : $0 }
         }
     }
@@ -106,15 +120,22 @@ final class JobIndex: Sendable {
         let known = state.withLock { $0.jobs[id]?.runRevisions[runID] }
         if let known, known >= kv.modRevision { return .none }
         guard let run = try? Etcron_V1_Run(serializedBytes: kv.value) else { return .none }
-        let applied = state.withLock { state -> Bool in
+        let (applied, claimedByLiveExecutor) = state.withLock { state -> (Bool, Bool) in
             var entry = state.take(id) ?? JobEntry()
             defer { state.store(id, entry) }
-            if let known = entry.runRevisions[runID], known >= kv.modRevision { return false }
+            if let known = entry.runRevisions[runID], known >= kv.modRevision { return (false, false) }
+            let before = entry.runs[runID]
             entry.runs[runID] = run.indexed
             entry.runRevisions[runID] = kv.modRevision
-            return true
+            // An executor claimed (or started, or retried) a run it was assigned, under the
+            // session it still holds: nothing for the leader to decide, so a burst of claims
+            // does not queue a sync per run behind the burst's decisions. A claim by an
+            // executor the leader already counts as lost still syncs (and is handled there).
+            let claimed = run.state == .running && !run.stopRequested && before?.isActive == true
+                && before?.stopRequested == false && state.members[run.assignedTo] == run.executorLease
+            return (true, claimed)
         }
-        guard applied else { return .none }
+        guard applied, !claimedByLiveExecutor else { return .none }
         // Only leaders write pending runs (executors write running and finished ones), so
         // a pending run stamped with this leader's token is its own write coming back,
         // often before the commit's reply: nothing new to decide.
@@ -254,6 +275,9 @@ final class JobIndex: Sendable {
 
     /// Every job with a spec record (one that cannot be decoded included, to be reported).
     var jobIDs: [JobID] { state.withLock { $0.jobs.compactMap { $0.value.schedule == nil ? nil : $0.key } } }
+
+    /// Active runs per executor (to spread new runs by free capacity).
+    var activeRunsByExecutor: [String: Int] { state.withLock { $0.activeByExecutor } }
 
     /// Active runs per tenant (for quotas).
     func activeRuns(tenant: String) -> Int {

@@ -16,10 +16,25 @@ extension LeaderScheduler {
         var item: CommitItem?
     }
 
-    /// The executors a chunk of syncs assigns runs to, read once per chunk.
+    /// The executors a chunk of syncs assigns runs to, read once per chunk, with their
+    /// active runs (counting those the chunk assigns as it goes).
     struct Executors {
         var leases: [String: Int64]
         var sorted: [String]
+        var active: [Int]
+
+        /// The executor with the most free capacity: the fewest active runs, ties taken in
+        /// turn from `start`; counted as one run busier.
+        mutating func next(from start: Int) -> String {
+            let first = Int(UInt(bitPattern: start) % UInt(sorted.count))
+            var best = first
+            for step in 1..<max(1, sorted.count) {
+                let candidate = (first + step) % sorted.count
+                if active[candidate] < active[best] { best = candidate }
+            }
+            active[best] += 1
+            return sorted[best]
+        }
     }
 
     /// Syncs a chunk of jobs: decides each, commits all their writes together (the
@@ -69,12 +84,14 @@ extension LeaderScheduler {
     /// applying the commits later changes the entries in place rather than copying them).
     private func decide(_ jobs: [JobID]) async throws -> [Decided] {
         let members = index.members
-        let executors = Executors(leases: members, sorted: members.keys.sorted())
+        let sorted = members.keys.sorted()
+        let busy = index.activeRunsByExecutor
+        var executors = Executors(leases: members, sorted: sorted, active: sorted.map { busy[$0] ?? 0 })
         var decided: [Decided] = []
         decided.reserveCapacity(jobs.count)
         for (job, entry) in zip(jobs, index.entries(jobs)) {
             do {
-                if let one = try await decide(job, entry, executors) { decided.append(one) }
+                if let one = try await decide(job, entry, &executors) { decided.append(one) }
             } catch {
                 try retryLater(job, after: error)
             }
@@ -85,7 +102,7 @@ extension LeaderScheduler {
     /// Decides for one job: what `JobSync.sync` returns, its runs assigned, and the writes.
     /// Nil when there is nothing to commit for a reason of its own (no spec; a bad spec,
     /// reported here).
-    private func decide(_ job: JobID, _ entry: JobEntry?, _ executors: Executors) async throws -> Decided? {
+    private func decide(_ job: JobID, _ entry: JobEntry?, _ executors: inout Executors) async throws -> Decided? {
         guard let entry, let compiled = entry.schedule else {
             schedule(job, at: nil)
             return nil
@@ -119,25 +136,27 @@ extension LeaderScheduler {
             tenantActiveRuns: quota == nil ? 0 : index.activeRuns(tenant: job.tenant),
             tenantRunQuota: quota, targetRefusal: refusal, leaderToken: leadership.fence.token, now: now())
         let result = JobSync.sync(input)
-        let assigned = assign(result, entry, executors.sorted)
+        let assigned = assign(result, entry, &executors)
         guard !result.isEmpty || !assigned.isEmpty else { return Decided(job: job, result: result, assigned: [], item: nil) }
         let item = try CommitItem(
             job: job, keys: keys, result: result, assigned: assigned, runRevisions: entry.runRevisions, errorDecision: nil)
         return Decided(job: job, result: result, assigned: assigned, item: item)
     }
 
-    /// Gives each assignable run to a live member, round-robin.
-    private func assign(_ result: SyncResult, _ entry: JobEntry, _ members: [String]) -> [Etcron_V1_Run] {
-        guard !members.isEmpty, !result.assignable.isEmpty else { return [] }
+    /// Gives each assignable run to the live member with the most free capacity (the
+    /// fewest active runs; ties in turn), so a burst spreads evenly even when one executor
+    /// is still busy with an earlier one.
+    private func assign(_ result: SyncResult, _ entry: JobEntry, _ executors: inout Executors) -> [Etcron_V1_Run] {
+        guard !executors.sorted.isEmpty, !result.assignable.isEmpty else { return [] }
         let created = Dictionary(uniqueKeysWithValues: result.newRuns.map { ($0.runID, $0) })
         let updated = Dictionary(uniqueKeysWithValues: result.updatedRuns.map { ($0.runID, $0) })
         return result.assignable.compactMap { runID in
             guard var run = created[runID] ?? updated[runID] ?? entry.runs[runID] else { return nil }
-            let slot = nextMember.withLock { counter -> Int in
+            let turn = nextMember.withLock { counter -> Int in
                 defer { counter &+= 1 }
                 return counter
             }
-            return run.applies(.assign(executor: members[slot % members.count])) ? run : nil
+            return run.applies(.assign(executor: executors.next(from: turn))) ? run : nil
         }
     }
 

@@ -1,0 +1,21 @@
+import EtcdClient
+import EtcronCore
+
+/// What an executor's work shares for one session: the session's lease and identity, the
+/// batcher its reads and writes of runs go through, and the runs it is executing.
+struct ExecutorSession: Sendable {
+    let client: any EtcdKV
+    let leaseID: Int64
+    let replicaID: String
+    let keys: JobKeys
+    let batcher: RunBatcher
+    let active = ActiveRuns()
+
+    init(client: any EtcdKV, leaseID: Int64, replicaID: String, keys: JobKeys) {
+        self.client = client
+        self.leaseID = leaseID
+        self.replicaID = replicaID
+        self.keys = keys
+        batcher = RunBatcher(client: client)
+    }
+}
