@@ -238,14 +238,18 @@ let package = Package(
         .executableTarget(
             name: "etcron-exec-guard",
             dependencies: ["SpawnSupport"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // Linked with the Swift runtime inside: every exec run starts one, and not
+            // loading libswiftCore saves about 2 ms of each start (500 starts of /bin/true
+            // through it: 2.38 s dynamic, 1.45 s static).
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
         // posix_spawn from a clean slate (Glibc only), for the executor, the guard and tests.
         .target(name: "SpawnSupport", swiftSettings: swiftSettings),
         .executableTarget(
             name: "etcron-bench",
             dependencies: [
-                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronProto", "EtcronCore",
+                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronProto", "EtcronCore", "SpawnSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),

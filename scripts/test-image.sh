@@ -40,7 +40,11 @@ echo "runtime packages: $packages"
 work="$(mktemp -d "${TMPDIR:-/tmp}/etcron-image.XXXXXX")"
 root="$work/rootfs"
 pids=()
+http_port=""
 cleanup() {
+    # The operator runs under chroot and tini, started from a function in a subshell: $! is
+    # the subshell's, so the image's processes are also found by their own listener port.
+    if [[ -n "$http_port" ]]; then pkill -9 -f -- "--http-listen 127.0.0.1:$http_port" 2>/dev/null || true; fi
     for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     umount "$root/proc" 2>/dev/null || true
     rm -rf "$work"

@@ -73,6 +73,12 @@ struct HerdBenchmark: AsyncParsableCommand {
     ) async throws {
         figures.progress("baseline: nginx's own ceiling (wrk, 64 connections, 5 s)")
         let ceiling = try wrk.run(target.url + "/ceiling", header: "X-Bench: ceiling", connections: 64, seconds: 5)
+        var spawnCeiling: Double?
+        if self.target == .exec {
+            figures.progress("baseline: /bin/true through the exec guard, one spawner per core")
+            let guardPath = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("etcron-exec-guard").path
+            spawnCeiling = ExecSpawnCeiling.measure(guardPath: guardPath, runs: 4000)
+        }
 
         let keys = JobKeys(ReplicaKeys(prefix: "/etcron/"))
         let bench = SchedulerBenchJobs(client: client, keys: keys, tenants: tenants)
@@ -165,6 +171,7 @@ struct HerdBenchmark: AsyncParsableCommand {
             figures.figure("herd_replica_\(index + 1)\(index == leader ? "_leader" : "")_cpu", String(format: "%.2f", seconds.seconds), "s")
         }
         figures.figure("target_ceiling_rps", String(Int(ceiling.requestsPerSecond)), "req/s")
+        if let spawnCeiling { figures.figure("exec_spawn_ceiling", String(Int(spawnCeiling)), "runs/s") }
         figures.figure("raw_put_loop_median", String(Int(raw.sorted()[raw.count / 2])), "puts/s")
         for process in processes { await process.kill() }
     }
