@@ -36,6 +36,15 @@ struct ExecutorInMemoryTests {
         ExecutorSession(client: etcd, leaseID: 1, replicaID: "r1", keys: keys)
     }
 
+    /// Waits (30 s at most: the whole test process shares a few threads, and CI machines
+    /// are busy) until the run's state satisfies `done`.
+    static func waitUntil(_ etcd: InMemoryEtcd, _ key: String, _ done: (Etcron_V1_RunState?) -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, !done(try? run(etcd, key).state) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     static func run(_ etcd: InMemoryEtcd, _ key: String) throws -> Etcron_V1_Run {
         try Etcron_V1_Run(serializedBytes: try #require(etcd.value(of: key)).value)
     }
@@ -126,11 +135,7 @@ struct ExecutorInMemoryTests {
         let work = ExecutorWork(settings: TargetRunnerSettings())
         let executor = Task { try await work.run(client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys.base) }
         defer { executor.cancel() }
-        // Generous: the whole test process shares a few threads, and CI machines are busy.
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, (try? Self.run(etcd, runKey).state) != .succeeded {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await Self.waitUntil(etcd, runKey) { $0 == .succeeded }
         let run = try Self.run(etcd, runKey)
         #expect(run.state == .succeeded && run.attempts == 1 && run.startedAtUnixMs > 0 && run.finishedAtUnixMs >= run.startedAtUnixMs)
         #expect(etcd.value(of: pointer) == nil)
@@ -147,17 +152,12 @@ struct ExecutorInMemoryTests {
         let work = ExecutorWork(stopGrace: .milliseconds(200), settings: TargetRunnerSettings())
         let executor = Task { try await work.run(client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys.base) }
         defer { executor.cancel() }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, (try? Self.run(etcd, runKey).state) != .running {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await Self.waitUntil(etcd, runKey) { $0 == .running }
         // The leader (Replace) asks the run to stop and touches its pointer, in one write.
         var stopping = try Self.run(etcd, runKey)
         try stopping.apply(.requestStop(message: "Replace: stop requested for run s-2"))
         _ = try await etcd.txn(Txn(success: [.put(runKey, try stopping.serializedData()), .put(pointer, Data(runKey.utf8))]))
-        while ContinuousClock.now < deadline, (try? Self.run(etcd, runKey).state) == .running {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await Self.waitUntil(etcd, runKey) { $0 != .running }
         let run = try Self.run(etcd, runKey)
         #expect(run.state == .stopped && run.message.hasPrefix("Replace: stop requested for run s-2"), "\(run.state): \(run.message)")
         #expect(etcd.value(of: pointer) == nil)
@@ -191,5 +191,29 @@ struct ExecutorInMemoryTests {
         #expect(current.map { String(decoding: $0.value, as: UTF8.self) } == "theirs")
         #expect(etcd.value(of: keys[0])?.value == Data("a".utf8) && etcd.value(of: keys[2])?.value == Data("c".utf8))
         #expect(etcd.value(of: keys[1])?.value == Data("theirs".utf8))
+    }
+
+    @Test("a claim whose answer is lost, and a result whose batch fails, are retried: the run runs once and its result is recorded")
+    func lostAnswers() async throws {
+        let etcd = InMemoryEtcd()
+        let (runKey, pointer) = try await Self.assigned(etcd)
+        /// A batch holding a nested write of the run: the claim first, the result later.
+        let writesRun: @Sendable (Txn) -> Bool = { txn in
+            txn.success.contains { operation in
+                guard case .txn(let nested) = operation else { return false }
+                return nested.success.contains { if case .put(let key, _, _, _) = $0 { key == runKey } else { false } }
+            }
+        }
+        etcd.failNextTxns(1, with: EtcdError(.unavailable, "injected: the claim's answer is lost"), at: .afterApplying, where: writesRun)
+        etcd.failNextTxns(1, with: EtcdError(.unavailable, "injected: the result's batch fails"), at: .beforeApplying, where: { txn in
+            writesRun(txn) && txn.success.contains { if case .txn(let nested) = $0 { nested.success.count == 2 } else { false } }
+        })
+        let work = ExecutorWork(settings: TargetRunnerSettings())
+        let executor = Task { try await work.run(client: etcd, leaseID: 1, replicaID: "r1", keys: Self.keys.base) }
+        defer { executor.cancel() }
+        try await Self.waitUntil(etcd, runKey) { $0 == .succeeded }
+        let run = try Self.run(etcd, runKey)
+        #expect(run.state == .succeeded && run.attempts == 1, "\(run.state), attempts \(run.attempts)")
+        #expect(etcd.value(of: pointer) == nil)
     }
 }

@@ -10,8 +10,11 @@ extension ExecutorWork {
     /// pointer is removed. The run and its job's spec are read together (batched with
     /// other runs' reads); a run that changed between the read and the claim (the leader
     /// asked it to stop, say) is decided again on the record the failed claim read back.
+    /// With `adoptOwnClaim` (a retry after an etcd error, whose claim may have been written
+    /// without its answer arriving), a run this session claimed and never started is
+    /// taken as claimed.
     func claim(
-        _ runKey: String, pointer: String, session: ExecutorSession, logger: Logger
+        _ runKey: String, pointer: String, session: ExecutorSession, adoptOwnClaim: Bool = false, logger: Logger
     ) async throws -> (RunRecorder, Etcron_V1_JobSpec)? {
         let batcher = session.batcher
         guard case .run(let job, _) = RecordKey(runKey, keys: session.keys) else {
@@ -24,6 +27,12 @@ extension ExecutorWork {
         let spec = read[1].flatMap { try? Etcron_V1_JobSpec(serializedBytes: $0.value) }
         for conflicts in 0..<Self.claimAttempts {
             if conflicts > 0 { logger.info("run changed before it could be claimed; deciding again on what it is now") }
+            if adoptOwnClaim, let kv = current, let spec, let run = try? Etcron_V1_Run(serializedBytes: kv.value), run.state == .running,
+                run.assignedTo == session.replicaID, run.executorLease == session.leaseID, run.startedAtUnixMs == 0
+            {
+                logger.info("the claim was written before its answer was lost; going on with it")
+                return (RunRecorder(batcher: batcher, key: runKey, lease: session.leaseID, run: run, revision: kv.modRevision), spec)
+            }
             guard let kv = current, var run = try? Etcron_V1_Run(serializedBytes: kv.value), run.state == .pending,
                 run.assignedTo == session.replicaID
             else {

@@ -96,9 +96,10 @@ public struct ExecutorWork: SessionWork {
         var logger = self.logger
         logger[metadataKey: "run"] = "\(runKey)"
         do {
-            guard let (recorder, spec) = try await claim(runKey, pointer: pointer.keyString, session: session, logger: logger) else {
-                return
+            let claimed = try await retryingEtcd("claim", logger: logger) { again in
+                try await claim(runKey, pointer: pointer.keyString, session: session, adoptOwnClaim: again, logger: logger)
             }
+            guard let (recorder, spec) = claimed else { return }
             let run = await recorder.run
             let runLogger = logger
             // Attempts made by earlier executors of this run (lost mid-run, then retried);
@@ -134,8 +135,10 @@ public struct ExecutorWork: SessionWork {
                 guard report.retryAfter != nil else { return }
                 await recorder.record(.attempt(Int32(clamping: report.attempt)), logger: runLogger)
             })
-            let finished = try await recorder.update(extra: [.delete(.key(pointer.keyString))]) { run in
-                try outcome.apply(to: &run)
+            let finished = try await retryingEtcd("result", logger: logger) { _ in
+                try await recorder.update(extra: [.delete(.key(pointer.keyString))]) { run in
+                    try outcome.apply(to: &run)
+                }
             }
             if finished {
                 jobMetrics?.runFinished(JobID(tenant: run.tenant, name: run.job), result: outcome.result, at: outcome.finishedAt)
@@ -144,6 +147,25 @@ public struct ExecutorWork: SessionWork {
             }
         } catch {
             logger.warning("run not executed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Runs `body` again after an etcd error (a shared Txn that failed, etcd away for a
+    /// moment), with backoff, until it succeeds or the session ends (the task is
+    /// cancelled): one failed batch must not leave its runs assigned but never claimed, or
+    /// finished but never recorded. `body` is told whether it is a retry.
+    func retryingEtcd<T>(_ what: String, logger: Logger, _ body: (_ again: Bool) async throws -> T) async throws -> T {
+        var backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
+        var again = false
+        while true {
+            do {
+                return try await body(again)
+            } catch let error as EtcdError {
+                try Task.checkCancellation()
+                logger.warning("run \(what) not written; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: backoff.next())
+                again = true
+            }
         }
     }
 
