@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 
-/// `etcron gameday all --local`: every scenario once against a sandbox of real processes
+/// `etcron gameday all --local`: every scenario twice against a sandbox of real processes
 /// (a 3-member etcd and 3 replicas), real signals, and the audit of each window.
 @Suite("etcron gameday", .serialized)
 struct GamedayCommandTests {
     @Test("every scenario recovers, and every window audits clean with no probe run twice")
     func allScenarios() async throws {
-        let result = try await JobCLI.run(["gameday", "all", "--local", "--repeat", "1", "-o", "json"], limit: 400)
+        let result = try await JobCLI.run(["gameday", "all", "--local", "--repeat", "2", "-o", "json"], limit: 600)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
         let scenarios = report["scenarios"] as? [[String: Any]] ?? []
         // Partitions need network namespaces (root): where they are missing, they are
