@@ -18,7 +18,8 @@ import Glibc
 /// every attempt and on every redirect. A plain-http request is then sent to the address
 /// that was checked (the URL's host goes in the `Host` header), so a name that resolves
 /// differently a moment later (DNS rebinding) cannot move it; an https request is checked
-/// the same way, but URLSession resolves the name again when it connects.
+/// the same way, but the HTTP client resolves the name again when it connects (its
+/// certificate is checked against the name).
 public final class HTTPFence: Sendable {
     /// One listener: an address and a port.
     public struct Endpoint: Sendable, Hashable {
