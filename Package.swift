@@ -302,8 +302,9 @@ let package = Package(
         .testTarget(
             name: "EtcronAPITests",
             dependencies: [
-                "EtcronAPI", "EtcdClient", "EtcdTestHarness",
+                "EtcronAPI", "EtcronAPIModel", "EtcronCore", "EtcdClient", "EtcdTestHarness",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

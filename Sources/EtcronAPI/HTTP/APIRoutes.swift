@@ -10,7 +10,8 @@ import OpenAPIRuntime
 
 /// The `/v1` API's routes, added to a replica's HTTP server by the executable: the
 /// operations of the contract (the generated server, over `APIHandler`), behind the
-/// error, authentication (with the per-token rate limit) and body-limit middlewares,
+/// error, authentication (with the per-token rate limit) and body-limit middlewares, with
+/// the hottest reads' JSON written by hand (`FastReadMiddleware`),
 /// and answers in the contract's error form for the paths and methods it does not list.
 public struct APIRoutes: Sendable {
     /// Limits of the API.
@@ -40,16 +41,21 @@ public struct APIRoutes: Sendable {
     public let limits: Limits
     /// The operations, for other front ends on the same server (the dashboard).
     public let operations: APIOperations
+    /// Whether the hottest reads are answered by ``FastReadMiddleware`` (tests turn it off
+    /// to compare with the generated server's answers).
+    let fastReads: Bool
     let logger: Logger
 
     /// Routes over `client`, authenticated by `tokens`.
     /// With `gamedayActions` admins may ask for gameday actions (`/v1/gameday/...`);
-    /// without, those answer 403 `gamedayDisabled`.
+    /// without, those answer 403 `gamedayDisabled`. Without `fastReads`, every answer is
+    /// encoded by the generated server (the same bytes, slower).
     public init(
         tokens: APITokenStore?, client: any EtcdKV, keys: ReplicaKeys, limits: Limits = Limits(), gamedayActions: Bool = false,
-        logger: Logger = Logger(label: "etcron.api")
+        fastReads: Bool = true, logger: Logger = Logger(label: "etcron.api")
     ) {
         self.tokens = tokens
+        self.fastReads = fastReads
         self.client = client
         self.keys = keys
         self.limits = limits
@@ -80,14 +86,14 @@ public struct APIRoutes: Sendable {
     }
 
     private func register<Context: RequestContext>(_ handler: APIHandler, on router: Router<Context>) throws {
-        try handler.registerHandlers(
-            on: router,
-            configuration: Configuration(dateTranscoder: APIDates(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
-            middlewares: [
-                HeaderMiddleware(),
-                ErrorMiddleware(logger: logger),
-                AuthMiddleware(tokens: tokens, limiter: operations.limiter),
-                BodyMiddleware(limit: limits.maxBodyBytes),
-            ])
+        let configuration = Configuration(dateTranscoder: APIDates(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+        var middlewares: [any ServerMiddleware] = [
+            HeaderMiddleware(),
+            ErrorMiddleware(logger: logger),
+            AuthMiddleware(tokens: tokens, limiter: operations.limiter),
+            BodyMiddleware(limit: limits.maxBodyBytes),
+        ]
+        if fastReads { middlewares.append(FastReadMiddleware(handler: handler, configuration: configuration)) }
+        try handler.registerHandlers(on: router, configuration: configuration, middlewares: middlewares)
     }
 }

@@ -11,6 +11,11 @@ public struct APIDates: DateTranscoder {
     public init() {}
 
     public func encode(_ date: Date) throws -> String {
+        Self.string(date)
+    }
+
+    /// `date` as the API writes it.
+    public static func string(_ date: Date) -> String {
         RFC3339.utc(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 

@@ -23,7 +23,8 @@ extension JobStore {
     /// in key order, starting after the spec key `afterKey`: the API's paginated list.
     ///
     /// Reads keys only, in growing chunks, and the values of spec keys only as far as the
-    /// page needs (plus one job, to know whether another page follows), so a page costs
+    /// page needs (plus one job, to know whether another page follows; neighbouring specs
+    /// as one range, see ``readSpecs(at:of:what:)``), so a page costs
     /// the same with 100 jobs stored or 100,000. Each chunk is read at the latest
     /// revision; a job created or deleted between pages may be missed or seen twice.
     public func page(
@@ -60,16 +61,16 @@ extension JobStore {
                 } catch {
                     throw .etcd(error, while: "listing jobs under \(prefix)")
                 }
-                let specs: [(id: JobID, key: String)] = response.kvs.compactMap { kv in
-                    let key = kv.keyString
-                    if case .spec(let id)? = RecordKey(key, keys: keys) { return (id, key) }
+                let scanned = response.kvs.map(\.keyString)
+                let specs: [(id: JobID, position: Int)] = scanned.indices.compactMap { position in
+                    if case .spec(let id)? = RecordKey(scanned[position], keys: keys) { return (id, position) }
                     return nil
                 }
                 var next = 0
                 while next < specs.count, jobs.count < wanted {
                     let batch = Array(specs[next..<min(specs.count, next + min(Self.readBatch, wanted - jobs.count + 8))])
                     next += batch.count
-                    for (spec, kv) in zip(batch, try await readKeys(batch.map(\.key), what: "listing jobs")) {
+                    for (spec, kv) in zip(batch, try await readSpecs(at: batch.map(\.position), of: scanned, what: "listing jobs")) {
                         guard let kv else { continue }
                         switch decodeSpec(kv, spec.id) {
                         case .success(let job) where matching(job): if jobs.count < wanted { jobs.append(job) }
