@@ -76,7 +76,12 @@ struct APIBenchmark: AsyncParsableCommand {
             ],
             logFile: cluster.rootDirectory + "/bench-replica.log")
         defer { Task { await replica.kill() } }
-        try await SchedulerBenchReplica(process: replica, port: port).waitForLeadership()
+        let benchReplica = SchedulerBenchReplica(process: replica, port: port)
+        try await benchReplica.waitForLeadership()
+        // As leader it first reads and compiles every job (seconds of its and etcd's CPU):
+        // the reads below are measured after that.
+        figures.progress("waiting for the replica to finish loading \(jobs) jobs")
+        _ = try await benchReplica.probe().waitUntilQuiet()
 
         let tenant = bench.tenant(7)
         let name = SchedulerBenchJobs.name(7)
