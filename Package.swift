@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "EtcronExecutor",
             dependencies: [
-                "EtcronCore", "EtcdClient", "EtcronProto", "SpawnSupport",
+                "EtcronCore", "EtcdClient", "EtcronProto", "SpawnSupport", "CronSchedule",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -72,8 +72,8 @@ struct ExecutionUnitTests {
 
     @Test("texts: RFC 3339 times, durations and signal names")
     func texts() {
-        #expect(RFC3339.utc(unix: 0) == "1970-01-01T00:00:00Z")
-        #expect(RFC3339.utc(unix: RunnerFixtures.scheduledUnix) == "2025-01-31T12:00:00Z")
+        #expect(ExecutionText.scheduledTime(unix: 0) == "1970-01-01T00:00:00Z")
+        #expect(ExecutionText.scheduledTime(unix: RunnerFixtures.scheduledUnix) == "2025-01-31T12:00:00Z")
         #expect(ExecutionText.duration(.milliseconds(300)) == "300 ms")
         #expect(ExecutionText.duration(.seconds(30)) == "30 s")
         #expect(ExecutionText.duration(.milliseconds(1500)) == "1.5 s")

@@ -28,7 +28,7 @@ public enum ExecEnvironment {
             "ETCRON_RUN_ID": request.runID,
             "ETCRON_JOB": request.job,
             "ETCRON_TENANT": request.tenant,
-            "ETCRON_SCHEDULED_TIME": RFC3339.utc(unix: request.scheduledUnix),
+            "ETCRON_SCHEDULED_TIME": ExecutionText.scheduledTime(unix: request.scheduledUnix),
             "ETCRON_ATTEMPT": String(attempt),
         ]
     }

@@ -1,3 +1,4 @@
+import CronSchedule
 import EtcronCore
 import Foundation
 
@@ -7,23 +8,16 @@ import Glibc
 import Darwin
 #endif
 
-/// RFC 3339 timestamps in UTC, as children and HTTP targets receive them.
-enum RFC3339 {
-    /// `2025-01-31T12:00:00Z` for a unix time in seconds.
-    static func utc(unix: Int64) -> String {
-        var time = time_t(unix)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)
-        )
-    }
-}
-
-/// Short human-readable forms used in run messages.
+/// Text the executor writes: the scheduled time its targets receive, and the short
+/// human-readable forms of run messages.
 enum ExecutionText {
+    /// A scheduled time as children and HTTP targets receive it, RFC 3339 in UTC
+    /// (`2025-01-31T12:00:00Z`), written without Foundation's formatting (`String(format:)`
+    /// took 2% of an executor's CPU at the top of the hour).
+    static func scheduledTime(unix: Int64) -> String {
+        RFC3339.format(CronInstant(secondsSinceEpoch: unix), offsetSeconds: 0)
+    }
+
     /// `30 s`, `1.5 s`, `250 ms`, `2 min`.
     static func duration(_ duration: Duration) -> String {
         let milliseconds = duration / .milliseconds(1)

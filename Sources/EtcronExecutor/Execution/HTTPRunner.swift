@@ -84,7 +84,7 @@ struct HTTPRunner: AttemptRunner {
     private func headers(_ context: AttemptContext) -> [(String, String)] {
         [("User-Agent", "etcron")] + target.headers.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value) } + [
             ("Idempotency-Key", context.request.runID),
-            ("X-Etcron-Scheduled-Time", RFC3339.utc(unix: context.request.scheduledUnix)),
+            ("X-Etcron-Scheduled-Time", ExecutionText.scheduledTime(unix: context.request.scheduledUnix)),
             ("X-Etcron-Attempt", String(context.number)),
         ]
     }

@@ -37,9 +37,10 @@ public final class TargetRunner: Sendable {
         self.request = request
         self.settings = settings
         var logger = logger
-        logger[metadataKey: "run_id"] = "\(request.runID)"
-        logger[metadataKey: "tenant"] = "\(request.tenant)"
-        logger[metadataKey: "job"] = "\(request.job)"
+        // In one change: a handler may redo work per change (swift-log's stream handler
+        // renders all its metadata again), and this runs once per run.
+        logger.handler.metadata.merge(
+            ["run_id": "\(request.runID)", "tenant": "\(request.tenant)", "job": "\(request.job)"]) { _, new in new }
         self.logger = logger
         self.metrics = metrics
     }
