@@ -80,6 +80,14 @@ extension LeaderScheduler {
         }
     }
 
+    /// What every job of a chunk is decided against, read once per chunk: the quotas and
+    /// target policies in force (each behind a lock the four workers would otherwise take
+    /// once per job).
+    private struct ChunkContext {
+        var quotas: QuotaBook
+        var policies: TargetPolicyBook
+    }
+
     /// Decides for each of `jobs`, from one read of their entries (released on return, so
     /// applying the commits later changes the entries in place rather than copying them).
     private func decide(_ jobs: [JobID]) async throws -> [Decided] {
@@ -87,11 +95,12 @@ extension LeaderScheduler {
         let sorted = members.keys.sorted()
         let busy = index.activeRunsByExecutor
         var executors = Executors(leases: members, sorted: sorted, active: sorted.map { busy[$0] ?? 0 })
+        let context = ChunkContext(quotas: quotas.withLock { $0 }, policies: targetPolicies.withLock { $0 })
         var decided: [Decided] = []
         decided.reserveCapacity(jobs.count)
         for (job, entry) in zip(jobs, index.entries(jobs)) {
             do {
-                if let one = try await decide(job, entry, &executors) { decided.append(one) }
+                if let one = try await decide(job, entry, context, &executors) { decided.append(one) }
             } catch {
                 try retryLater(job, after: error)
             }
@@ -102,7 +111,7 @@ extension LeaderScheduler {
     /// Decides for one job: what `JobSync.sync` returns, its runs assigned, and the writes.
     /// Nil when there is nothing to commit for a reason of its own (no spec; a bad spec,
     /// reported here).
-    private func decide(_ job: JobID, _ entry: JobEntry?, _ executors: inout Executors) async throws -> Decided? {
+    private func decide(_ job: JobID, _ entry: JobEntry?, _ context: ChunkContext, _ executors: inout Executors) async throws -> Decided? {
         guard let entry, let compiled = entry.schedule else {
             schedule(job, at: nil)
             return nil
@@ -121,11 +130,11 @@ extension LeaderScheduler {
             self.schedule(job, at: nil)
             return nil
         }
-        let quota = quotas.withLock { $0.maxRunningRuns(forTenant: job.tenant) }
+        let quota = context.quotas.maxRunningRuns(forTenant: job.tenant)
         // A spec an editor wrote runs only while its tenant's policy allows its target.
         var refusal: String?
         if let bound = entry.spec?.bound,
-            let (_, reason) = targetPolicies.withLock({ $0.policy(forTenant: job.tenant) }).refusal(of: bound.target, tenant: job.tenant)
+            let (_, reason) = context.policies.policy(forTenant: job.tenant).refusal(of: bound.target, tenant: job.tenant)
         {
             refusal = "not run: \(reason) (the job was last written by \(bound.author.isEmpty ? "a token" : "token \"\(bound.author)\""), which is not an admin's)"
         }
