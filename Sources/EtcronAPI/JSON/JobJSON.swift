@@ -46,18 +46,9 @@ enum JobJSON {
 
     static func write(_ job: Components.Schemas.Job, to out: inout JSONOut) {
         out.beginObject()
-        if let value = job.attemptTimeoutSeconds {
-            out.key("attemptTimeoutSeconds")
-            out.integer(value)
-        }
-        if let value = job.concurrencyPolicy {
-            out.key("concurrencyPolicy")
-            out.string(value.rawValue)
-        }
-        if let value = job.description {
-            out.key("description")
-            out.string(value)
-        }
+        optional(job.attemptTimeoutSeconds, "attemptTimeoutSeconds", &out)
+        optional(job.concurrencyPolicy?.rawValue, "concurrencyPolicy", &out)
+        optional(job.description, "description", &out)
         if let value = job.history {
             out.key("history")
             out.beginObject()
@@ -73,10 +64,7 @@ enum JobJSON {
         write(job.metadata, to: &out)
         out.key("name")
         out.string(job.name)
-        if let value = job.owner {
-            out.key("owner")
-            out.string(value)
-        }
+        optional(job.owner, "owner", &out)
         out.key("resourceVersion")
         out.string(job.resourceVersion)
         if let value = job.retry {
@@ -89,10 +77,7 @@ enum JobJSON {
         }
         out.key("schedule")
         out.string(job.schedule)
-        if let value = job.startingDeadlineSeconds {
-            out.key("startingDeadlineSeconds")
-            out.integer(value)
-        }
+        optional(job.startingDeadlineSeconds, "startingDeadlineSeconds", &out)
         if let value = job.status {
             out.key("status")
             write(value, to: &out)
@@ -105,10 +90,7 @@ enum JobJSON {
         write(job.target, to: &out)
         out.key("tenant")
         out.string(job.tenant)
-        if let value = job.timeZone {
-            out.key("timeZone")
-            out.string(value)
-        }
+        optional(job.timeZone, "timeZone", &out)
         out.endObject()
     }
 
