@@ -10,8 +10,10 @@ import Foundation
 /// dictionary's keys sorted here.
 struct JSONOut {
     private(set) var bytes: [UInt8] = []
+    #if DEBUG
     /// Per open object, the last key written (debug builds check the order).
     private var lastKeys: [String?] = []
+    #endif
     /// Per open object or array, whether a member was written (a comma is due).
     private var started: [Bool] = []
     /// Whether a key was just written (its value takes no comma).
@@ -30,12 +32,16 @@ struct JSONOut {
     mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
+        #if DEBUG
         lastKeys.append(nil)
+        #endif
         started.append(false)
     }
 
     mutating func endObject() {
+        #if DEBUG
         lastKeys.removeLast()
+        #endif
         started.removeLast()
         bytes.append(UInt8(ascii: "}"))
     }
@@ -43,21 +49,27 @@ struct JSONOut {
     mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
+        #if DEBUG
         lastKeys.append(nil)
+        #endif
         started.append(false)
     }
 
     mutating func endArray() {
+        #if DEBUG
         lastKeys.removeLast()
+        #endif
         started.removeLast()
         bytes.append(UInt8(ascii: "]"))
     }
 
     /// Writes a member's key; its value follows.
     mutating func key(_ key: String) {
+        #if DEBUG
         assert(lastKeys.last.map { $0.map { Self.precedes($0, key) } ?? true } ?? false, "key \(key) out of Foundation's sorted order")
-        separate()
         lastKeys[lastKeys.count - 1] = key
+        #endif
+        separate()
         quoted(key)
         bytes.append(UInt8(ascii: ":"))
         afterKey = true

@@ -13,8 +13,7 @@ enum JobJSON {
         var out = JSONOut(capacity: 1024 + list.items.count * 900)
         out.beginObject()
         if let next = list._continue {
-            out.key("continue")
-            out.string(next)
+            member(next, "continue", &out)
         }
         out.key("items")
         out.beginArray()
@@ -25,10 +24,8 @@ enum JobJSON {
             out.beginArray()
             for record in skipped {
                 out.beginObject()
-                out.key("key")
-                out.string(record.key)
-                out.key("reason")
-                out.string(record.reason)
+                member(record.key, "key", &out)
+                member(record.reason, "reason", &out)
                 out.endObject()
             }
             out.endArray()
@@ -46,14 +43,14 @@ enum JobJSON {
 
     static func write(_ job: Components.Schemas.Job, to out: inout JSONOut) {
         out.beginObject()
-        optional(job.attemptTimeoutSeconds, "attemptTimeoutSeconds", &out)
-        optional(job.concurrencyPolicy?.rawValue, "concurrencyPolicy", &out)
-        optional(job.description, "description", &out)
+        member(job.attemptTimeoutSeconds, "attemptTimeoutSeconds", &out)
+        member(job.concurrencyPolicy?.rawValue, "concurrencyPolicy", &out)
+        member(job.description, "description", &out)
         if let value = job.history {
             out.key("history")
             out.beginObject()
-            optional(value.failed, "failed", &out)
-            optional(value.succeeded, "succeeded", &out)
+            member(value.failed, "failed", &out)
+            member(value.succeeded, "succeeded", &out)
             out.endObject()
         }
         if let value = job.labels {
@@ -62,22 +59,19 @@ enum JobJSON {
         }
         out.key("metadata")
         write(job.metadata, to: &out)
-        out.key("name")
-        out.string(job.name)
-        optional(job.owner, "owner", &out)
-        out.key("resourceVersion")
-        out.string(job.resourceVersion)
+        member(job.name, "name", &out)
+        member(job.owner, "owner", &out)
+        member(job.resourceVersion, "resourceVersion", &out)
         if let value = job.retry {
             out.key("retry")
             out.beginObject()
-            optional(value.initialBackoffMs, "initialBackoffMs", &out)
-            optional(value.maxBackoffMs, "maxBackoffMs", &out)
-            optional(value.maxRetries, "maxRetries", &out)
+            member(value.initialBackoffMs, "initialBackoffMs", &out)
+            member(value.maxBackoffMs, "maxBackoffMs", &out)
+            member(value.maxRetries, "maxRetries", &out)
             out.endObject()
         }
-        out.key("schedule")
-        out.string(job.schedule)
-        optional(job.startingDeadlineSeconds, "startingDeadlineSeconds", &out)
+        member(job.schedule, "schedule", &out)
+        member(job.startingDeadlineSeconds, "startingDeadlineSeconds", &out)
         if let value = job.status {
             out.key("status")
             write(value, to: &out)
@@ -88,9 +82,8 @@ enum JobJSON {
         }
         out.key("target")
         write(job.target, to: &out)
-        out.key("tenant")
-        out.string(job.tenant)
-        optional(job.timeZone, "timeZone", &out)
+        member(job.tenant, "tenant", &out)
+        member(job.timeZone, "timeZone", &out)
         out.endObject()
     }
 
@@ -105,18 +98,18 @@ enum JobJSON {
                 for arg in args { out.string(arg) }
                 out.endArray()
             }
-            optional(exec.command, "command", &out)
+            member(exec.command, "command", &out)
             if let env = exec.env {
                 out.key("env")
                 out.dictionary(env.additionalProperties)
             }
-            optional(exec.workingDirectory, "workingDirectory", &out)
+            member(exec.workingDirectory, "workingDirectory", &out)
             out.endObject()
         }
         if let http = target.http {
             out.key("http")
             out.beginObject()
-            optional(http.body, "body", &out)
+            member(http.body, "body", &out)
             if let statuses = http.expectedStatus {
                 out.key("expectedStatus")
                 out.beginArray()
@@ -127,8 +120,8 @@ enum JobJSON {
                 out.key("headers")
                 out.dictionary(headers.additionalProperties)
             }
-            optional(http.method, "method", &out)
-            optional(http.url, "url", &out)
+            member(http.method, "method", &out)
+            member(http.url, "url", &out)
             out.endObject()
         }
         out.endObject()
@@ -136,19 +129,17 @@ enum JobJSON {
 
     static func write(_ metadata: Components.Schemas.JobMetadata, to out: inout JSONOut) {
         out.beginObject()
-        out.key("createRevision")
-        out.string(metadata.createRevision)
-        date(metadata.createdAt, "createdAt", &out)
-        optional(metadata.createdBy, "createdBy", &out)
-        optionalDate(metadata.everyAnchor, "everyAnchor", &out)
+        member(metadata.createRevision, "createRevision", &out)
+        dateMember(metadata.createdAt, "createdAt", &out)
+        member(metadata.createdBy, "createdBy", &out)
+        dateMember(metadata.everyAnchor, "everyAnchor", &out)
         if let change = metadata.lastSuspendChange {
             out.key("lastSuspendChange")
             out.beginObject()
-            out.key("action")
-            out.string(change.action.rawValue)
-            date(change.at, "at", &out)
-            optional(change.by, "by", &out)
-            optional(change.note, "note", &out)
+            member(change.action.rawValue, "action", &out)
+            dateMember(change.at, "at", &out)
+            member(change.by, "by", &out)
+            member(change.note, "note", &out)
             out.endObject()
         }
         if let eras = metadata.scheduleHistory {
@@ -156,57 +147,50 @@ enum JobJSON {
             out.beginArray()
             for era in eras {
                 out.beginObject()
-                optionalDate(era.everyAnchor, "everyAnchor", &out)
-                out.key("schedule")
-                out.string(era.schedule)
-                date(era.since, "since", &out)
-                optional(era.timeZone, "timeZone", &out)
-                date(era.until, "until", &out)
+                dateMember(era.everyAnchor, "everyAnchor", &out)
+                member(era.schedule, "schedule", &out)
+                dateMember(era.since, "since", &out)
+                member(era.timeZone, "timeZone", &out)
+                dateMember(era.until, "until", &out)
                 out.endObject()
             }
             out.endArray()
         }
-        optionalDate(metadata.scheduleSince, "scheduleSince", &out)
-        date(metadata.updatedAt, "updatedAt", &out)
-        optional(metadata.updatedBy, "updatedBy", &out)
+        dateMember(metadata.scheduleSince, "scheduleSince", &out)
+        dateMember(metadata.updatedAt, "updatedAt", &out)
+        member(metadata.updatedBy, "updatedBy", &out)
         out.endObject()
     }
 
     static func write(_ status: Components.Schemas.JobStatus, to out: inout JSONOut) {
         out.beginObject()
-        optionalDate(status.decidedThrough, "decidedThrough", &out)
-        out.key("invocations")
-        out.integer(status.invocations)
-        optionalDate(status.lastErrorAt, "lastErrorAt", &out)
-        optionalDate(status.lastInvokedAt, "lastInvokedAt", &out)
-        optionalDate(status.nextScheduledAt, "nextScheduledAt", &out)
-        out.key("pendingTriggers")
-        out.integer(status.pendingTriggers)
-        out.key("skips")
-        out.integer(status.skips)
-        optional(status.specRevision, "specRevision", &out)
+        dateMember(status.decidedThrough, "decidedThrough", &out)
+        member(status.invocations, "invocations", &out)
+        dateMember(status.lastErrorAt, "lastErrorAt", &out)
+        dateMember(status.lastInvokedAt, "lastInvokedAt", &out)
+        dateMember(status.nextScheduledAt, "nextScheduledAt", &out)
+        member(status.pendingTriggers, "pendingTriggers", &out)
+        member(status.skips, "skips", &out)
+        member(status.specRevision, "specRevision", &out)
         out.endObject()
     }
 
-    private static func optional(_ value: String?, _ key: String, _ out: inout JSONOut) {
+    /// A member, left out when `value` is nil (required members pass a value).
+    private static func member(_ value: String?, _ key: String, _ out: inout JSONOut) {
         guard let value else { return }
         out.key(key)
         out.string(value)
     }
 
-    private static func optional<Value: BinaryInteger>(_ value: Value?, _ key: String, _ out: inout JSONOut) {
+    private static func member<Value: BinaryInteger>(_ value: Value?, _ key: String, _ out: inout JSONOut) {
         guard let value else { return }
         out.key(key)
         out.integer(value)
     }
 
-    private static func date(_ value: Date, _ key: String, _ out: inout JSONOut) {
+    private static func dateMember(_ value: Date?, _ key: String, _ out: inout JSONOut) {
+        guard let value else { return }
         out.key(key)
         out.string(APIDates.string(value))
-    }
-
-    private static func optionalDate(_ value: Date?, _ key: String, _ out: inout JSONOut) {
-        guard let value else { return }
-        date(value, key, &out)
     }
 }
