@@ -95,6 +95,10 @@ public nonisolated struct Etcron_V1_Member: Sendable {
   /// runs. Absent in older records, which all executed runs.
   public var executorDisabled: Bool = false
 
+  /// Set by replicas whose executor reads AssignmentBatch records; the leader writes
+  /// batches only to them (older replicas get a pointer per run).
+  public var readsAssignmentBatches: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -150,7 +154,7 @@ nonisolated extension Etcron_V1_ReplicaRole: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Etcron_V1_Member: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Member"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}replica_id\0\u{1}address\0\u{1}version\0\u{3}started_at_unix_ms\0\u{1}role\0\u{3}lease_id\0\u{3}heartbeat_at_unix_ms\0\u{3}lease_ttl_seconds\0\u{3}executor_disabled\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}replica_id\0\u{1}address\0\u{1}version\0\u{3}started_at_unix_ms\0\u{1}role\0\u{3}lease_id\0\u{3}heartbeat_at_unix_ms\0\u{3}lease_ttl_seconds\0\u{3}executor_disabled\0\u{3}reads_assignment_batches\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -167,6 +171,7 @@ nonisolated extension Etcron_V1_Member: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.heartbeatAtUnixMs) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.leaseTtlSeconds) }()
       case 9: try { try decoder.decodeSingularBoolField(value: &self.executorDisabled) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.readsAssignmentBatches) }()
       default: break
       }
     }
@@ -200,6 +205,9 @@ nonisolated extension Etcron_V1_Member: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.executorDisabled != false {
       try visitor.visitSingularBoolField(value: self.executorDisabled, fieldNumber: 9)
     }
+    if self.readsAssignmentBatches != false {
+      try visitor.visitSingularBoolField(value: self.readsAssignmentBatches, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -213,6 +221,7 @@ nonisolated extension Etcron_V1_Member: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.heartbeatAtUnixMs != rhs.heartbeatAtUnixMs {return false}
     if lhs.leaseTtlSeconds != rhs.leaseTtlSeconds {return false}
     if lhs.executorDisabled != rhs.executorDisabled {return false}
+    if lhs.readsAssignmentBatches != rhs.readsAssignmentBatches {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

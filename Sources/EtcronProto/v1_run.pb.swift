@@ -11,7 +11,8 @@
 /// Decisions and runs of a job, under <prefix>decisions/<tenant>/<name>/<time> (the decision
 /// log, apart from the job's live records so a new leader never loads history) and
 /// <prefix>jobs/<tenant>/<name>/runs/<run id>; a run assigned to a replica also has a
-/// pointer at <prefix>assignments/<replica id>/<run id> that its executor watches.
+/// pointer that its executor watches: <prefix>assignments/<replica id>/<run id> (whose
+/// value is the run's key), or an AssignmentBatch naming it.
 ///
 /// A skip's decision goes to the log when it is made. An invoke's decision is written
 /// inside the run it creates (Run.decided_at_unix_ms), one record instead of two at the top of the
@@ -418,6 +419,41 @@ public nonisolated struct Etcron_V1_ManualTrigger: Sendable {
   public var requestedAtUnixMs: Int64 = 0
 
   public var requestedBy: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// <prefix>assignments/<replica id>/b-<leader token>-<sequence>: the runs one decision Txn
+/// assigned to one executor, each as written in that Txn (so its mod revision is this
+/// record's, and the executor claims it without reading it first). One record instead of a
+/// pointer per run: a Txn of etcd's 128 operations carries twice the runs. Written only to
+/// members whose record says they read it (Member.reads_assignment_batches); the executor
+/// deletes it once it is done with every run it names. A stop request still touches the
+/// run's own pointer (<prefix>assignments/<replica id>/<run id>).
+public nonisolated struct Etcron_V1_AssignmentBatch: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var runs: [Etcron_V1_AssignedRun] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Etcron_V1_AssignedRun: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The run's key.
+  public var key: String = String()
+
+  /// The run (a serialized Run) as the Txn that wrote this batch wrote it.
+  public var run: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -838,6 +874,71 @@ nonisolated extension Etcron_V1_ManualTrigger: SwiftProtobuf.Message, SwiftProto
     if lhs.note != rhs.note {return false}
     if lhs.requestedAtUnixMs != rhs.requestedAtUnixMs {return false}
     if lhs.requestedBy != rhs.requestedBy {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Etcron_V1_AssignmentBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AssignmentBatch"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}runs\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.runs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.runs.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.runs, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Etcron_V1_AssignmentBatch, rhs: Etcron_V1_AssignmentBatch) -> Bool {
+    if lhs.runs != rhs.runs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Etcron_V1_AssignedRun: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AssignedRun"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}run\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.key) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.run) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.key.isEmpty {
+      try visitor.visitSingularStringField(value: self.key, fieldNumber: 1)
+    }
+    if !self.run.isEmpty {
+      try visitor.visitSingularBytesField(value: self.run, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Etcron_V1_AssignedRun, rhs: Etcron_V1_AssignedRun) -> Bool {
+    if lhs.key != rhs.key {return false}
+    if lhs.run != rhs.run {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

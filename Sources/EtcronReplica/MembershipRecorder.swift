@@ -34,6 +34,7 @@ actor MembershipRecorder {
         record.leaseTtlSeconds = session.ttl
         record.role = .follower
         record.executorDisabled = !options.executesRuns
+        record.readsAssignmentBatches = options.executesRuns
         self.record = record
     }
 

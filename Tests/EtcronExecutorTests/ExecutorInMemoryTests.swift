@@ -31,6 +31,13 @@ struct ExecutorInMemoryTests {
         return (runKey, pointer)
     }
 
+    /// Claims the run at `runKey` through its own `pointer`, as the executor's loop does.
+    static func claim(_ work: ExecutorWork, _ runKey: String, pointer: String, session: ExecutorSession) async throws -> (RunRecorder, Etcron_V1_JobSpec)? {
+        let entry = ActiveRuns.Entry()
+        entry.note(pointer: pointer)
+        return try await work.claim(.pointer(KeyValue(key: pointer, value: Data(runKey.utf8), modRevision: 0)), entry: entry, session: session, logger: logger)
+    }
+
     /// Executor r1's session, lease 1.
     static func session(_ etcd: InMemoryEtcd) -> ExecutorSession {
         ExecutorSession(client: etcd, leaseID: 1, replicaID: "r1", keys: keys)
@@ -57,14 +64,14 @@ struct ExecutorInMemoryTests {
         // r2 holds a stale pointer to r1's run: it claims nothing and drops its pointer.
         let stale = Self.keys.assignments("r2") + "s-1"
         try await etcd.put(stale, value: Data(runKey.utf8))
-        #expect(try await work.claim(runKey, pointer: stale, session: ExecutorSession(client: etcd, leaseID: 2, replicaID: "r2", keys: Self.keys), logger: Self.logger) == nil)
+        #expect(try await Self.claim(work, runKey, pointer: stale, session: ExecutorSession(client: etcd, leaseID: 2, replicaID: "r2", keys: Self.keys)) == nil)
         #expect(etcd.value(of: stale) == nil)
-        let claimed = try #require(try await work.claim(runKey, pointer: pointer, session: Self.session(etcd), logger: Self.logger))
+        let claimed = try #require(try await Self.claim(work, runKey, pointer: pointer, session: Self.session(etcd)))
         #expect(claimed.1.name == Self.job.name)
         let run = try Self.run(etcd, runKey)
         #expect(run.state == .running && run.executorLease == 1 && run.attempts == 1 && run.claimedAtUnixMs == 100_000)
         // Claimed already: a second claim (a replayed pointer) finds it running and does nothing.
-        #expect(try await work.claim(runKey, pointer: pointer, session: Self.session(etcd), logger: Self.logger) == nil)
+        #expect(try await Self.claim(work, runKey, pointer: pointer, session: Self.session(etcd)) == nil)
         #expect(try Self.run(etcd, runKey).attempts == 1)
     }
 
@@ -73,12 +80,12 @@ struct ExecutorInMemoryTests {
         let etcd = InMemoryEtcd()
         let work = ExecutorWork()
         let (stopped, stoppedPointer) = try await Self.assigned(etcd, runID: "s-1") { try? $0.apply(.requestStop(message: "Replace: stop requested")) }
-        #expect(try await work.claim(stopped, pointer: stoppedPointer, session: Self.session(etcd), logger: Self.logger) == nil)
+        #expect(try await Self.claim(work, stopped, pointer: stoppedPointer, session: Self.session(etcd)) == nil)
         #expect(try Self.run(etcd, stopped).state == .stopped)
         #expect(etcd.value(of: stoppedPointer) == nil)
         let (orphan, orphanPointer) = try await Self.assigned(etcd, runID: "s-2")
         try await etcd.delete(.key(Self.keys.spec(Self.job.tenant, Self.job.name)))
-        #expect(try await work.claim(orphan, pointer: orphanPointer, session: Self.session(etcd), logger: Self.logger) == nil)
+        #expect(try await Self.claim(work, orphan, pointer: orphanPointer, session: Self.session(etcd)) == nil)
         let failed = try Self.run(etcd, orphan)
         #expect(failed.state == .failed && failed.message == "the job's spec was deleted or is unreadable")
     }
@@ -95,7 +102,7 @@ struct ExecutorInMemoryTests {
                 return nested.success.contains { if case .put(let key, _, _, _) = $0 { return key == runKey } else { return false } }
             }
         }
-        let claim = Task { try await ExecutorWork().claim(runKey, pointer: pointer, session: Self.session(etcd), logger: Self.logger) }
+        let claim = Task { try await Self.claim(ExecutorWork(), runKey, pointer: pointer, session: Self.session(etcd)) }
         await gate.waitUntilHeld(1)
         var run = try Self.run(etcd, runKey)
         try run.apply(.requestStop(message: "Replace: stop requested"))
@@ -109,7 +116,7 @@ struct ExecutorInMemoryTests {
     func recorder() async throws {
         let etcd = InMemoryEtcd()
         let (runKey, pointer) = try await Self.assigned(etcd)
-        let (recorder, _) = try #require(try await ExecutorWork().claim(runKey, pointer: pointer, session: Self.session(etcd), logger: Self.logger))
+        let (recorder, _) = try #require(try await Self.claim(ExecutorWork(), runKey, pointer: pointer, session: Self.session(etcd)))
         #expect(try await recorder.update { try $0.apply(.start(atUnixMs: 5)) })
         #expect(try Self.run(etcd, runKey).startedAtUnixMs == 5)
         // The leader's unrelated change (stop requested) is read back and kept.

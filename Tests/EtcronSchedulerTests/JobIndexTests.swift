@@ -31,6 +31,11 @@ struct JobIndexTests {
         return false
     }
 
+    static func syncsWhenIdle(_ effect: JobIndex.Effect) -> Bool {
+        if case .syncWhenIdle(let id) = effect { return id == job }
+        return false
+    }
+
     @Test("a spec change makes the job due once per revision; an undecodable one is kept as a problem")
     func specs() throws {
         let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
@@ -151,8 +156,39 @@ struct JobIndexTests {
             "claimed under r1's live session")
         #expect(Self.syncs(index.put(try Self.kv(second, run("s-2", .running, executor: "r2", lease: 199), revision: 13, version: 3), watched: true)),
             "claimed under a session r2 no longer holds")
-        #expect(Self.syncs(index.put(try Self.kv(first, run("s-1", .succeeded, executor: "r1", lease: 100), revision: 14, version: 4), watched: true)),
-            "a result is always synced")
+        #expect(Self.syncsWhenIdle(index.put(try Self.kv(first, run("s-1", .succeeded, executor: "r1", lease: 100), revision: 14, version: 4), watched: true)),
+            "a result is always synced, once the queue is idle when nothing waits on it")
         #expect(index.activeRunsByExecutor["r1"] == 0 && index.activeRunsByExecutor["r2"] == 1)
+    }
+
+    @Test("a result whose job has a run or a trigger waiting is synced at once; one with nothing waiting once the queue is idle")
+    func results() throws {
+        let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        index.setMembers(["r1": 100])
+        _ = index.put(try Self.kv(Self.keys.spec(Self.job.tenant, Self.job.name), JobFixtures.spec(), revision: 3))
+        let key = { (id: String) in Self.keys.run(Self.job.tenant, Self.job.name, runID: id) }
+        var running = Self.run("s-1", .running, token: Self.token, executor: "r1")
+        running.executorLease = 100
+        _ = index.put(try Self.kv(key("s-1"), running, revision: 10, version: 3), watched: true)
+        // Replace: s-2 waits, unassigned, for s-1 to end.
+        var waiting = Self.run("s-2", .pending, token: Self.token)
+        waiting.waitsFor = ["s-1"]
+        _ = index.put(try Self.kv(key("s-2"), waiting, revision: 11, version: 2), watched: true)
+        var ended = running
+        ended.state = .stopped
+        #expect(Self.syncs(index.put(try Self.kv(key("s-1"), ended, revision: 12, version: 4), watched: true)), "s-2 waits on it")
+
+        let alone = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        alone.setMembers(["r1": 100])
+        _ = alone.put(try Self.kv(Self.keys.spec(Self.job.tenant, Self.job.name), JobFixtures.spec(), revision: 3))
+        _ = alone.put(try Self.kv(key("s-1"), running, revision: 10, version: 3), watched: true)
+        _ = alone.put(try Self.kv(Self.keys.triggers(Self.job.tenant, Self.job.name) + "t1", Etcron_V1_ManualTrigger(), revision: 11), watched: true)
+        #expect(Self.syncs(alone.put(try Self.kv(key("s-1"), ended, revision: 12, version: 4), watched: true)), "a trigger waits")
+        alone.delete(Self.keys.triggers(Self.job.tenant, Self.job.name) + "t1")
+        var later = running
+        later.runID = "s-3"
+        _ = alone.put(try Self.kv(key("s-3"), later, revision: 13, version: 3), watched: true)
+        later.state = .failed
+        #expect(Self.syncsWhenIdle(alone.put(try Self.kv(key("s-3"), later, revision: 14, version: 4), watched: true)), "nothing waits")
     }
 }

@@ -39,9 +39,11 @@ struct InMemoryTerm {
     }
 
     /// Registers an executor member with a live session lease.
-    func addMember(_ id: String) async throws {
+    func addMember(_ id: String, readsBatches: Bool = false) async throws {
         let lease = etcd.grantLease(ttl: 10)
-        try await etcd.put(keys.base.member(id), value: try Etcron_V1_Member().serializedData(), lease: lease)
+        var record = Etcron_V1_Member()
+        record.readsAssignmentBatches = readsBatches
+        try await etcd.put(keys.base.member(id), value: try record.serializedData(), lease: lease)
     }
 
     /// The runs of `job`, decoded.

@@ -23,6 +23,26 @@ struct WorkQueueTests {
         #expect(queue.depth == 0)
     }
 
+    @Test("a key queued when idle is handed out after every other waiting key; queued normally meanwhile, it takes its normal turn once")
+    func whenIdle() async throws {
+        let queue = ShardedWorkQueue(workers: 1)
+        let result = { (name: String) in JobID(tenant: "t", name: name) }
+        queue.enqueue(result("r1"), whenIdle: true)
+        queue.enqueue(result("r2"), whenIdle: true)
+        queue.enqueue(result("r2"), whenIdle: true)
+        for index in 0..<3 { queue.enqueue(JobID(tenant: "t", name: "due-\(index)")) }
+        queue.enqueue(result("r2"))
+        #expect(queue.depth == 5)
+        let chunk = try #require(await queue.next(worker: 0, limit: 10))
+        #expect(chunk.map(\.job.name) == ["due-0", "due-1", "due-2", "r2", "r1"])
+        #expect(queue.depth == 0)
+        // Processing: queued when idle, it is synced again once done (in the normal order).
+        queue.enqueue(result("r1"), whenIdle: true)
+        for item in chunk { queue.done(item.job) }
+        let again = try #require(await queue.next(worker: 0, limit: 10))
+        #expect(again.map(\.job.name) == ["r1"])
+    }
+
     @Test("a tenant with 10 due jobs is served within its first turns, not after another tenant's 10,000")
     func tenantsAreServedRoundRobin() async {
         let queue = ShardedWorkQueue(workers: 1)

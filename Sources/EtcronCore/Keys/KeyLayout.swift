@@ -44,7 +44,8 @@ public struct ReplicaKeys: Sendable, Hashable {
 ///   until garbage collection and which a new leader never reads.
 /// - Quotas live at `<prefix>quotas/<tenant>` (`*` for the default), the guard every
 ///   limited create bumps at `<prefix>quota-guards/<tenant>`, and the leader's pointers to
-///   the runs it assigned at `<prefix>assignments/<replica>/<run id>`.
+///   the runs it assigned at `<prefix>assignments/<replica>/<run id>`, or several at once
+///   at `<prefix>assignments/<replica>/b-<leader token>-<sequence>` (an `AssignmentBatch`).
 public struct JobKeys: Sendable, Hashable {
     /// The replica group's keys (the common prefix).
     public let base: ReplicaKeys
@@ -100,6 +101,14 @@ public struct JobKeys: Sendable, Hashable {
     public var assignmentsRoot: String { base.prefix + "assignments/" }
     /// Runs assigned to a replica's executor (pointers to run keys).
     public func assignments(_ replicaID: String) -> String { assignmentsRoot + replicaID + "/" }
+    /// A batch of runs one decision Txn of leader `token` assigned to a replica's executor
+    /// (the `sequence`th of the term). Run IDs start `s-` or `m-`, so the two kinds of
+    /// assignment never share a key.
+    public func assignmentBatch(_ replicaID: String, token: Int64, sequence: UInt64) -> String {
+        assignments(replicaID) + Self.assignmentBatchMark + String(token, radix: 16) + "-" + String(sequence, radix: 16)
+    }
+    /// What the last segment of an assignment batch's key starts with.
+    public static let assignmentBatchMark = "b-"
     /// Every quota record: `<prefix>quotas/`.
     public var quotas: String { base.prefix + "quotas/" }
     /// The record of `scope`: `<prefix>quotas/*` for the default, `<prefix>quotas/<tenant>`.

@@ -15,7 +15,7 @@ public enum RecordKey: Hashable, Sendable {
     case quota(QuotaScope)
     /// `<prefix>target-policies/*` or `<prefix>target-policies/<tenant>` with a valid tenant.
     case targetPolicy(QuotaScope)
-    /// `<prefix>assignments/<replica>/<run id>`
+    /// `<prefix>assignments/<replica>/<run id>`, or `.../b-<token>-<sequence>` (a batch)
     case assignment(replicaID: String, runID: String)
     /// `<prefix>members/<replica>`
     case member(replicaID: String)

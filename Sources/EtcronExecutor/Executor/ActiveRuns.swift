@@ -3,10 +3,11 @@ import EtcronProto
 import Foundation
 import Synchronization
 
-/// The runs an executor is working on, by assignment pointer. The leader touches (puts
-/// again) a run's pointer when it changes the run in a way its executor must see (a stop
-/// request), so that the executor's one watch of its pointers replaces a watch per run:
-/// a touch of a pointer in this registry makes its run be read again, and stopped if asked.
+/// The runs an executor is working on, by run key (a run comes through its own pointer or
+/// an assignment batch). The leader touches (puts again) a run's own pointer when it
+/// changes the run in a way its executor must see (a stop request), so that the executor's
+/// one watch of its pointers replaces a watch per run: a touch of the pointer of a run in
+/// this registry makes the run be read again, and stopped if asked.
 final class ActiveRuns: Sendable {
     /// One run being claimed or executed.
     final class Entry: Sendable {
@@ -15,6 +16,8 @@ final class ActiveRuns: Sendable {
             var runner: TargetRunner?
             /// A touch came before the runner was attached.
             var touched = false
+            /// The run's own pointer, once one was seen (deleted with the run's end).
+            var pointer: String?
         }
 
         private let state = Mutex(State())
@@ -28,6 +31,17 @@ final class ActiveRuns: Sendable {
                 return state.touched
             }
         }
+
+        /// Remembers the run's own pointer, to delete with the run's end.
+        func note(pointer: String) {
+            state.withLock { $0.pointer = pointer }
+        }
+
+        /// The run's own pointer, if one was seen.
+        var pointer: String? { state.withLock { $0.pointer } }
+
+        /// Deletes the run's own pointer, if one was seen: what goes with the run's end.
+        var pointerDeletes: [TxnOperation] { pointer.map { [.delete(.key($0))] } ?? [] }
 
         /// The recorder and runner to act on for a touch; nil (remembered) before they are
         /// attached.
@@ -44,24 +58,20 @@ final class ActiveRuns: Sendable {
 
     private let entries = Mutex<[String: Entry]>([:])
 
-    /// Registers `pointer`; nil when it is already active (the event is a touch).
-    func begin(_ pointer: String) -> Entry? {
+    /// Registers the run at `runKey`: its entry, and whether it is new (false: the run is
+    /// already being claimed or executed, and a pointer event for it is a touch).
+    func begin(_ runKey: String) -> (entry: Entry, new: Bool) {
         entries.withLock { entries in
-            guard entries[pointer] == nil else { return nil }
+            if let entry = entries[runKey] { return (entry, false) }
             let entry = Entry()
-            entries[pointer] = entry
-            return entry
+            entries[runKey] = entry
+            return (entry, true)
         }
     }
 
-    /// The active entry of `pointer`, if any.
-    func entry(_ pointer: String) -> Entry? {
-        entries.withLock { $0[pointer] }
-    }
-
-    /// Forgets `pointer` once its run is done with.
-    func end(_ pointer: String) {
-        _ = entries.withLock { $0.removeValue(forKey: pointer) }
+    /// Forgets the run at `runKey` once it is done with.
+    func end(_ runKey: String) {
+        _ = entries.withLock { $0.removeValue(forKey: runKey) }
     }
 
     /// How many runs are being claimed or executed.

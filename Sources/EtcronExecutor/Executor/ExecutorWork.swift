@@ -6,7 +6,7 @@ import Logging
 import SwiftProtobuf
 
 /// The executor every replica runs while it holds a session: it watches the runs the
-/// leader assigned to it (one watch of its assignment pointers), claims each (pending and
+/// leader assigned to it (one watch of its assignment pointers and batches), claims each (pending and
 /// assigned to it, at the revision it read), runs the target, and records started-at,
 /// attempts and the terminal result, each write fenced by its own claim. Reads and writes
 /// of runs go through one batcher (`RunBatcher`), so a burst of runs shares transactions.
@@ -47,18 +47,11 @@ public struct ExecutorWork: SessionWork {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.followMembers(client: client, keys: keys) }
             for kv in existing.kvs {
-                guard let entry = session.active.begin(kv.keyString) else { continue }
-                group.addTask { await self.execute(pointer: kv, entry: entry, session: session) }
+                dispatch(kv, session: session, group: &group)
             }
             for try await response in client.watch(.prefix(prefix), options: WatchOptions(startRevision: existing.header.revision + 1)) {
                 for event in response.events where event.kind == .put {
-                    let pointer = event.kv
-                    if let entry = session.active.begin(pointer.keyString) {
-                        group.addTask { await self.execute(pointer: pointer, entry: entry, session: session) }
-                    } else if let (recorder, runner) = session.active.entry(pointer.keyString)?.touch() {
-                        // The leader touched the pointer of a run this executor is running.
-                        group.addTask { await self.reread(recorder, runner: runner, session: session) }
-                    }
+                    dispatch(event.kv, session: session, group: &group)
                 }
             }
         }
@@ -90,14 +83,21 @@ public struct ExecutorWork: SessionWork {
 
     /// Claims, runs and records one assigned run. Never throws: a failure is logged and
     /// the leader's view of the run (pending, or running on a lost executor) decides.
-    func execute(pointer: KeyValue, entry: ActiveRuns.Entry, session: ExecutorSession) async {
-        defer { session.active.end(pointer.keyString) }
-        let runKey = pointer.valueString
+    func execute(_ assignment: Assignment, entry: ActiveRuns.Entry, session: ExecutorSession) async {
+        await claimRunRecord(assignment, entry: entry, session: session)
+        session.active.end(assignment.runKey)
+        if case .handed(_, let batch) = assignment, batch.finishOne() {
+            await remove(batch: batch.key, session: session)
+        }
+    }
+
+    private func claimRunRecord(_ assignment: Assignment, entry: ActiveRuns.Entry, session: ExecutorSession) async {
+        let runKey = assignment.runKey
         var logger = self.logger
         logger[metadataKey: "run"] = "\(runKey)"
         do {
             let claimed = try await retryingEtcd("claim", logger: logger) { again in
-                try await claim(runKey, pointer: pointer.keyString, session: session, adoptOwnClaim: again, logger: logger)
+                try await claim(assignment, entry: entry, session: session, adoptOwnClaim: again, logger: logger)
             }
             guard let (recorder, spec) = claimed else { return }
             let run = await recorder.run
@@ -136,7 +136,7 @@ public struct ExecutorWork: SessionWork {
                 await recorder.record(.attempt(Int32(clamping: report.attempt)), logger: runLogger)
             })
             let finished = try await retryingEtcd("result", logger: logger) { _ in
-                try await recorder.update(extra: [.delete(.key(pointer.keyString))]) { run in
+                try await recorder.update(extra: entry.pointerDeletes) { run in
                     try outcome.apply(to: &run)
                 }
             }

@@ -21,6 +21,10 @@ actor RunBatcher {
         var revision: Int64?
         /// What to write when the compare holds (the run and anything going with it).
         var operations: [TxnOperation]
+        /// Further conditions of the write (a key the run needs must exist, say).
+        var requires: [Compare] = []
+        /// Keys read in the same nested transaction, whether or not it writes.
+        var reads: [String] = []
     }
 
     /// How a write ended.
@@ -63,16 +67,29 @@ actor RunBatcher {
 
     /// Writes `write` (with others, in one transaction).
     func write(_ write: Write) async throws -> Outcome {
+        try await writeReading(write).outcome
+    }
+
+    /// Writes `write` (with others, in one transaction), and reads its `reads` in the same
+    /// nested transaction: each key's value as of the write, nil for one that is absent.
+    /// A conflict's `current` is the run as it was when its compare failed (nil for one that
+    /// was deleted, or when only `requires` failed on a run that is unchanged).
+    func writeReading(_ write: Write) async throws -> (outcome: Outcome, reads: [KeyValue?]) {
+        let compares = (write.revision.map { [.modRevision(write.key, .equal, $0)] } ?? []) + write.requires
+        let reads = write.reads.map { TxnOperation.get(.key($0)) }
         let nested = Txn(
-            compare: write.revision.map { [.modRevision(write.key, .equal, $0)] } ?? [],
-            success: write.operations,
-            failure: write.revision == nil ? [] : [.get(.key(write.key))]
+            compare: compares,
+            success: write.operations + reads,
+            failure: (compares.isEmpty ? [] : [.get(.key(write.key))]) + reads
         )
-        let bytes = write.operations.reduce(0) { $0 + Self.size(of: $1) }
+        let bytes = write.operations.reduce(0) { $0 + Self.size(of: $1) } + reads.count * 128
         let (header, results) = try await submit([.txn(nested)], bytes: bytes)
         guard let result = results.first?.txn else { throw BatchAnswerMissing() }
-        if result.succeeded { return .written(revision: header.revision) }
-        return .conflict(current: result.responses.first?.range?.kvs.first)
+        let readFrom = result.succeeded ? write.operations.count : (compares.isEmpty ? 0 : 1)
+        guard result.responses.count >= readFrom + reads.count else { throw BatchAnswerMissing() }
+        let values = result.responses[readFrom..<(readFrom + reads.count)].map { $0.range?.kvs.first }
+        if result.succeeded { return (.written(revision: header.revision), values) }
+        return (.conflict(current: result.responses.first?.range?.kvs.first), values)
     }
 
     /// etcd answered a transaction without the result of one of its operations.

@@ -6,25 +6,50 @@ import SwiftProtobuf
 
 /// One job's share of a fenced transaction: the compares that make its writes safe to
 /// retry (records created only if absent, runs changed only at the revision read), and
-/// the writes.
+/// the writes, and the runs it hands to executors that read assignment batches (the
+/// batcher writes one `AssignmentBatch` per executor per Txn for them).
 struct CommitItem: Sendable {
+    /// A run handed to an executor through the Txn's assignment batch.
+    struct Handoff: Sendable {
+        var executor: String
+        var run: Etcron_V1_AssignedRun
+    }
+
     var job: JobID
     var compares: [Compare] = []
     var operations: [TxnOperation] = []
+    var handoffs: [Handoff] = []
+
+    /// Runs larger than this (one retried after its executor was lost carries the output
+    /// of its earlier attempts) get a pointer of their own: a batch repeats the runs it
+    /// hands off, and etcd refuses requests over 1.5 MiB.
+    static let maxHandedRunBytes = 4096
 
     /// Builds the writes of `result` for `job`; `assigned` are runs (new or existing) now
-    /// given to an executor.
-    init(job: JobID, keys: JobKeys, result: SyncResult, assigned: [Etcron_V1_Run], runRevisions: [String: Int64], errorDecision: Etcron_V1_Decision?) throws {
+    /// given to an executor; those given to a member of `batching` go in an assignment
+    /// batch, the others get a pointer of their own.
+    init(
+        job: JobID, keys: JobKeys, result: SyncResult, assigned: [Etcron_V1_Run], runRevisions: [String: Int64],
+        errorDecision: Etcron_V1_Decision?, batching: Set<String> = []
+    ) throws {
         self.job = job
         let assignedByID = Dictionary(uniqueKeysWithValues: assigned.map { ($0.runID, $0) })
         // Exactly one decision per scheduled time, wherever it is held (DecisionPlacement):
         // skips in the log, invokes in their runs, created only if absent below.
         (compares, operations) = try DecisionPlacement.logWrites(result.decisions + (errorDecision.map { [$0] } ?? []), job: job, keys: keys)
         var written: Set<String> = []
+        var handed: [String: Data] = [:]
+        func put(_ key: String, _ run: Etcron_V1_Run) throws {
+            let bytes = try run.serializedData()
+            operations.append(.put(key, bytes))
+            if assignedByID[run.runID] != nil, batching.contains(run.assignedTo), bytes.count <= Self.maxHandedRunBytes {
+                handed[run.runID] = bytes
+            }
+        }
         for run in result.newRuns {
             let key = keys.run(job.tenant, job.name, runID: run.runID)
             compares.append(.createRevision(key, .equal, 0))
-            operations.append(.put(key, try (assignedByID[run.runID] ?? run).serializedData()))
+            try put(key, assignedByID[run.runID] ?? run)
             written.insert(run.runID)
         }
         var updated = Dictionary(uniqueKeysWithValues: result.updatedRuns.map { ($0.runID, $0) })
@@ -34,11 +59,20 @@ struct CommitItem: Sendable {
             if let revision = runRevisions[runID] {
                 compares.append(.modRevision(key, .equal, revision))
             }
-            operations.append(.put(key, try run.serializedData()))
+            try put(key, run)
         }
-        // A run's pointer is written when it is assigned, and written again (touched) when
-        // the leader asks its executor to stop it: the executor watches only its pointers.
+        // A run's pointer is written when it is assigned (in the Txn's batch for an
+        // executor that reads batches), and written again (touched) when the leader asks
+        // its executor to stop it: the executor watches only its pointers.
         var pointed: Set<String> = []
+        for run in assigned {
+            guard let bytes = handed[run.runID] else { continue }
+            pointed.insert(run.runID)
+            var handoff = Etcron_V1_AssignedRun()
+            handoff.key = keys.run(job.tenant, job.name, runID: run.runID)
+            handoff.run = bytes
+            handoffs.append(Handoff(executor: run.assignedTo, run: handoff))
+        }
         let touched = result.updatedRuns.filter { $0.stopRequested && $0.isActive && !$0.assignedTo.isEmpty }
         for run in assigned + touched where pointed.insert(run.runID).inserted {
             let pointer = keys.assignments(run.assignedTo) + run.runID

@@ -1,5 +1,8 @@
 import EtcdClient
 import EtcronCore
+import EtcronProto
+import Foundation
+import SwiftProtobuf
 import Synchronization
 
 /// Commits workers' `CommitItem`s in transactions fenced on the leader's token, packing
@@ -10,7 +13,9 @@ import Synchronization
 /// The fence wraps the batch in a nested Txn, and etcd charges the outer Txn's one
 /// compare against the nested one's limit: a batch holds at most 127 operations and 127
 /// compares. A batch whose create-only compares fail (a record already exists) is retried
-/// job by job, so one stale job never blocks the others.
+/// job by job, so one stale job never blocks the others. The runs a batch hands to
+/// executors that read assignment batches go in one `AssignmentBatch` per executor (one
+/// operation each, counted against the limit), instead of a pointer per run.
 actor DecisionBatcher {
     enum Outcome: Sendable {
         /// Written at this revision.
@@ -52,6 +57,9 @@ actor DecisionBatcher {
     }
 
     private let leadership: Leadership
+    private let keys: JobKeys
+    /// Names this term's assignment batches.
+    private var batchSequence: UInt64 = 0
     private let maxOperations: Int
     private let maxInFlight: Int
     private var queue: [Pending] = []
@@ -60,6 +68,7 @@ actor DecisionBatcher {
 
     init(leadership: Leadership, maxOperations: Int = 127, maxInFlight: Int = 4) {
         self.leadership = leadership
+        keys = JobKeys(leadership.keys)
         self.maxOperations = maxOperations
         self.maxInFlight = maxInFlight
     }
@@ -88,13 +97,17 @@ actor DecisionBatcher {
             head += 1
             var operations = batch[0].item.operations.count
             var compares = batch[0].item.compares.count
+            var executors = Set(batch[0].item.handoffs.lazy.map(\.executor))
             if !batch[0].alone {
-                while head < queue.count, !queue[head].alone,
-                    operations + queue[head].item.operations.count <= maxOperations,
-                    compares + queue[head].item.compares.count <= maxOperations
-                {
-                    operations += queue[head].item.operations.count
-                    compares += queue[head].item.compares.count
+                while head < queue.count, !queue[head].alone {
+                    let next = queue[head].item
+                    let joined = next.handoffs.isEmpty ? executors : executors.union(next.handoffs.lazy.map(\.executor))
+                    guard operations + next.operations.count + joined.count <= maxOperations,
+                        compares + next.compares.count <= maxOperations
+                    else { break }
+                    operations += next.operations.count
+                    compares += next.compares.count
+                    executors = joined
                     batch.append(queue[head])
                     head += 1
                 }
@@ -104,16 +117,39 @@ actor DecisionBatcher {
                 head = 0
             }
             inFlight += 1
-            Task { await self.commit(batch) }
+            let txn: Txn
+            do {
+                txn = Txn(compare: batch.flatMap(\.item.compares), success: batch.flatMap(\.item.operations) + (try assignmentBatches(batch)))
+            } catch {
+                batch.forEach { $0.waiter.resolve($0.slot, .failure(error)) }
+                inFlight -= 1
+                continue
+            }
+            Task { await self.commit(txn, batch) }
         }
     }
 
-    private func commit(_ batch: [Pending]) async {
+    /// One `AssignmentBatch` per executor for the runs `batch` hands off, in the order
+    /// they were handed.
+    private func assignmentBatches(_ batch: [Pending]) throws -> [TxnOperation] {
+        var byExecutor: [String: Etcron_V1_AssignmentBatch] = [:]
+        var order: [String] = []
+        for handoff in batch.lazy.flatMap(\.item.handoffs) {
+            if byExecutor[handoff.executor] == nil { order.append(handoff.executor) }
+            byExecutor[handoff.executor, default: Etcron_V1_AssignmentBatch()].runs.append(handoff.run)
+        }
+        return try order.map { executor in
+            batchSequence += 1
+            let key = keys.assignmentBatch(executor, token: leadership.fence.token, sequence: batchSequence)
+            return .put(key, try byExecutor[executor]!.serializedData())
+        }
+    }
+
+    private func commit(_ txn: Txn, _ batch: [Pending]) async {
         defer {
             inFlight -= 1
             pump()
         }
-        let txn = Txn(compare: batch.flatMap(\.item.compares), success: batch.flatMap(\.item.operations))
         do {
             let result = try await leadership.commit(txn, timeout: .seconds(5))
             if result.succeeded {

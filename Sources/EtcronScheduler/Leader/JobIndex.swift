@@ -64,6 +64,9 @@ final class JobIndex: Sendable {
         case none
         /// The job must be synced.
         case sync(JobID)
+        /// The job must be synced once nothing more urgent waits: a run's result, when no
+        /// other run or trigger of the job waits on it (the sync then only trims history).
+        case syncWhenIdle(JobID)
     }
 
     /// Applies a key-value read or a put event (`watched`: from the leader's watch, which
@@ -120,10 +123,10 @@ final class JobIndex: Sendable {
         let known = state.withLock { $0.jobs[id]?.runRevisions[runID] }
         if let known, known >= kv.modRevision { return .none }
         guard let run = try? Etcron_V1_Run(serializedBytes: kv.value) else { return .none }
-        let (applied, claimedByLiveExecutor) = state.withLock { state -> (Bool, Bool) in
+        let (applied, claimedByLiveExecutor, resultOnly) = state.withLock { state -> (Bool, Bool, Bool) in
             var entry = state.take(id) ?? JobEntry()
             defer { state.store(id, entry) }
-            if let known = entry.runRevisions[runID], known >= kv.modRevision { return (false, false) }
+            if let known = entry.runRevisions[runID], known >= kv.modRevision { return (false, false, false) }
             let before = entry.runs[runID]
             entry.runs[runID] = run.indexed
             entry.runRevisions[runID] = kv.modRevision
@@ -133,9 +136,14 @@ final class JobIndex: Sendable {
             // executor the leader already counts as lost still syncs (and is handled there).
             let claimed = run.state == .running && !run.stopRequested && before?.isActive == true
                 && before?.stopRequested == false && state.members[run.assignedTo] == run.executorLease
-            return (true, claimed)
+            // A run that just ended, with no other run or trigger of its job waiting: its sync
+            // can wait for the queue to be idle.
+            let resultOnly = run.state.isTerminal && before?.isActive == true && entry.triggers.isEmpty
+                && !entry.runs.values.contains { $0.state == .pending && $0.assignedTo.isEmpty }
+            return (true, claimed, resultOnly)
         }
         guard applied, !claimedByLiveExecutor else { return .none }
+        if resultOnly { return .syncWhenIdle(id) }
         // Only leaders write pending runs (executors write running and finished ones), so
         // a pending run stamped with this leader's token is its own write coming back,
         // often before the commit's reply: nothing new to decide.

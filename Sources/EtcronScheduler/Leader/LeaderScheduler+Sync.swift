@@ -86,6 +86,8 @@ extension LeaderScheduler {
     private struct ChunkContext {
         var quotas: QuotaBook
         var policies: TargetPolicyBook
+        /// The executors that read assignment batches.
+        var batchReaders: Set<String>
     }
 
     /// Decides for each of `jobs`, from one read of their entries (released on return, so
@@ -95,7 +97,8 @@ extension LeaderScheduler {
         let sorted = members.keys.sorted()
         let busy = index.activeRunsByExecutor
         var executors = Executors(leases: members, sorted: sorted, active: sorted.map { busy[$0] ?? 0 })
-        let context = ChunkContext(quotas: quotas.withLock { $0 }, policies: targetPolicies.withLock { $0 })
+        let context = ChunkContext(
+            quotas: quotas.withLock { $0 }, policies: targetPolicies.withLock { $0 }, batchReaders: batchReaders.withLock { $0 })
         var decided: [Decided] = []
         decided.reserveCapacity(jobs.count)
         for (job, entry) in zip(jobs, index.entries(jobs)) {
@@ -148,7 +151,8 @@ extension LeaderScheduler {
         let assigned = assign(result, entry, &executors)
         guard !result.isEmpty || !assigned.isEmpty else { return Decided(job: job, result: result, assigned: [], item: nil) }
         let item = try CommitItem(
-            job: job, keys: keys, result: result, assigned: assigned, runRevisions: entry.runRevisions, errorDecision: nil)
+            job: job, keys: keys, result: result, assigned: assigned, runRevisions: entry.runRevisions, errorDecision: nil,
+            batching: context.batchReaders)
         return Decided(job: job, result: result, assigned: assigned, item: item)
     }
 

@@ -27,6 +27,9 @@ final class LeaderScheduler: Sendable {
     let retries: SyncRetries
     /// Per-tenant quotas, loaded with the jobs and followed by a watch.
     let quotas = Mutex(QuotaBook())
+    /// The executing members that read assignment batches (their records say so); the
+    /// others get a pointer per run.
+    let batchReaders = Mutex<Set<String>>([])
     /// Per-tenant target policies, loaded with the jobs and followed by a watch.
     let targetPolicies = Mutex(TargetPolicyBook())
 
@@ -52,6 +55,11 @@ final class LeaderScheduler: Sendable {
             guard case .member(let id)? = RecordKey(kv.keyString, keys: keys) else { return nil }
             return Self.executorLease(kv).map { (id, $0) }
         }, uniquingKeysWith: { _, last in last }))
+        batchReaders.withLock { readers in
+            for kv in members.kvs {
+                if case .member(let id)? = RecordKey(kv.keyString, keys: keys), Self.readsBatches(kv) { readers.insert(id) }
+            }
+        }
         let (book, quotaRevision, corrupt) = try await QuotaBook.load(client: client, keys: keys)
         corrupt.forEach(reportCorruptQuota)
         quotas.withLock { $0 = book }
@@ -104,7 +112,11 @@ final class LeaderScheduler: Sendable {
                 if event.kind == .delete, let metrics = options.jobMetrics, case .spec(let job)? = RecordKey(event.kv.keyString, keys: keys) {
                     metrics.forget(job)
                 }
-                if case .sync(let job) = effect { queue.enqueue(job) }
+                switch effect {
+                case .none: break
+                case .sync(let job): queue.enqueue(job)
+                case .syncWhenIdle(let job): queue.enqueue(job, whenIdle: true)
+                }
             }
         }
     }
@@ -114,10 +126,13 @@ final class LeaderScheduler: Sendable {
             for event in response.events {
                 guard case .member(let member)? = RecordKey(event.kv.keyString, keys: keys) else { continue }
                 let affected = index.member(member, lease: event.kind == .put ? Self.executorLease(event.kv) : nil)
+                batchReaders.withLock { readers in
+                    if event.kind == .put, Self.readsBatches(event.kv) { readers.insert(member) } else { readers.remove(member) }
+                }
                 if !affected.isEmpty {
                     logger.warning("executor left or restarted; rescheduling its runs", metadata: ["member": "\(member)", "jobs": "\(affected.count)"])
                 }
-                affected.forEach(queue.enqueue)
+                for job in affected { queue.enqueue(job) }
             }
         }
     }
@@ -154,13 +169,18 @@ final class LeaderScheduler: Sendable {
         return kv.lease
     }
 
+    /// Whether a member's record says its executor reads assignment batches.
+    static func readsBatches(_ kv: KeyValue) -> Bool {
+        (try? Etcron_V1_Member(serializedBytes: kv.value))?.readsAssignmentBatches == true
+    }
+
     // MARK: - Timer heap
 
     private func timerLoop() async {
         while !Task.isCancelled {
             let now = now()
             let (due, next) = timers.withLock { heap in (heap.popDue(now: now), heap.nextWake()) }
-            due.forEach(queue.enqueue)
+            for job in due { queue.enqueue(job) }
             metrics.queueDepth.record(queue.depth)
             armed.withLock { $0 = next }
             await wake.wait(until: next, clock: options.clock)

@@ -10,7 +10,11 @@ import Synchronization
 /// - duplicates collapse while a key waits;
 /// - tenants are served fairly: each shard keeps one FIFO per tenant and hands keys out
 ///   round-robin over the tenants with waiting keys, so one tenant's 10,000 due jobs do
-///   not delay another tenant's 10.
+///   not delay another tenant's 10;
+/// - what can wait does: a key queued `whenIdle` (a run's result, which only trims
+///   history when nothing waits on it) is handed out only once no other key waits in its
+///   shard, so the results of a herd's first runs do not hold up the herd's decisions.
+///   Queued again normally meanwhile, it goes in the normal order.
 final class ShardedWorkQueue: Sendable {
     /// A key handed to a worker, with how long it waited.
     struct Item: Sendable {
@@ -22,6 +26,10 @@ final class ShardedWorkQueue: Sendable {
         var byTenant: [String: Deque<(job: JobID, since: ContinuousClock.Instant)>] = [:]
         var rotation: Deque<String> = []
         var queued: Set<JobID> = []
+        /// Keys waiting for the shard to be idle, in order; entries no longer in `idleQueued`
+        /// (queued normally since) are skipped.
+        var whenIdle: Deque<(job: JobID, since: ContinuousClock.Instant)> = []
+        var idleQueued: Set<JobID> = []
         var processing: Set<JobID> = []
         var redo: Set<JobID> = []
         var count = 0
@@ -29,24 +37,32 @@ final class ShardedWorkQueue: Sendable {
         var closed = false
 
         /// Adds `job` unless it waits already; a processing job is re-queued on `done`.
-        mutating func add(_ job: JobID, now: ContinuousClock.Instant) -> Bool {
+        mutating func add(_ job: JobID, now: ContinuousClock.Instant, whenIdle idle: Bool = false) -> Bool {
             guard !closed else { return false }
             if processing.contains(job) {
                 redo.insert(job)
                 return false
             }
+            if idle {
+                guard !queued.contains(job), idleQueued.insert(job).inserted else { return false }
+                whenIdle.append((job, now))
+                count += 1
+                return true
+            }
             guard queued.insert(job).inserted else { return false }
+            if idleQueued.remove(job) != nil { count -= 1 }
             if byTenant[job.tenant, default: []].isEmpty { rotation.append(job.tenant) }
             byTenant[job.tenant, default: []].append((job, now))
             count += 1
             return true
         }
 
-        /// The next key, round-robin over tenants; marks it processing.
+        /// The next key, round-robin over tenants, then those waiting for an idle shard;
+        /// marks it processing.
         mutating func take(now: ContinuousClock.Instant) -> Item? {
             guard let tenant = rotation.popFirst(), var jobs = byTenant.removeValue(forKey: tenant),
                 let (job, since) = jobs.popFirst()
-            else { return nil }
+            else { return takeWhenIdle(now: now) }
             if !jobs.isEmpty {
                 byTenant[tenant] = jobs
                 rotation.append(tenant)
@@ -55,6 +71,16 @@ final class ShardedWorkQueue: Sendable {
             processing.insert(job)
             count -= 1
             return Item(job: job, waited: now - since)
+        }
+
+        private mutating func takeWhenIdle(now: ContinuousClock.Instant) -> Item? {
+            while let (job, since) = whenIdle.popFirst() {
+                guard idleQueued.remove(job) != nil else { continue }
+                processing.insert(job)
+                count -= 1
+                return Item(job: job, waited: now - since)
+            }
+            return nil
         }
     }
 
@@ -82,11 +108,12 @@ final class ShardedWorkQueue: Sendable {
         return Int(hash.value % UInt64(shards.count))
     }
 
-    /// Queues `job` unless it is already waiting (or, if a worker has it, once it is done).
-    func enqueue(_ job: JobID) {
+    /// Queues `job` unless it is already waiting (or, if a worker has it, once it is done);
+    /// `whenIdle`, behind every key queued without it.
+    func enqueue(_ job: JobID, whenIdle: Bool = false) {
         let now = ContinuousClock.now
         let handoff = shards[shard(of: job)].mutex.withLock { shard -> (CheckedContinuation<[Item]?, Never>, Item)? in
-            guard shard.add(job, now: now), let waiter = shard.waiter, let item = shard.take(now: now) else { return nil }
+            guard shard.add(job, now: now, whenIdle: whenIdle), let waiter = shard.waiter, let item = shard.take(now: now) else { return nil }
             shard.waiter = nil
             return (waiter, item)
         }
@@ -136,7 +163,7 @@ final class ShardedWorkQueue: Sendable {
                 if shard.redo.remove(job) != nil { again.append(job) }
             }
         }
-        again.forEach(enqueue)
+        for job in again { enqueue(job) }
     }
 
     /// Keys waiting, over all shards.
