@@ -22,6 +22,9 @@ enum HTTPTargetClient {
         )
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .automatic
+        // etcron bootstraps no tracer: without this the client opens a no-op span and sets
+        // its attributes on every request (a few percent of an executor's CPU in a herd).
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }()
 

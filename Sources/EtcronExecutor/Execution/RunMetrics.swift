@@ -1,6 +1,7 @@
 import EtcronCore
 import Foundation
 import Metrics
+import Synchronization
 
 /// The run instruments (Prometheus names, prefix `etcron_`), labelled by tenant only: a
 /// label per job would make one series per job, and there may be 100,000 jobs.
@@ -13,6 +14,20 @@ import Metrics
 ///   the caller with `recordStartDelay`.
 public struct RunMetrics: Sendable {
     private let factory: (any MetricsFactory)?
+    /// The instruments made so far, by name and labels: a herd records five per run, and
+    /// making one again costs a lookup in the factory's registry under its lock.
+    private let made = Made()
+
+    private final class Made: Sendable {
+        struct Key: Hashable {
+            var label: String
+            var tenant: String
+            var result: String = ""
+        }
+
+        let counters = Mutex<[Key: Counter]>([:])
+        let timers = Mutex<[Key: Metrics.Timer]>([:])
+    }
 
     /// Instruments from `factory`, or from the bootstrapped `MetricsSystem` when nil.
     public init(factory: (any MetricsFactory)? = nil) {
@@ -22,21 +37,15 @@ public struct RunMetrics: Sendable {
     private var resolvedFactory: any MetricsFactory { factory ?? MetricsSystem.factory }
 
     func runStarted(tenant: String) {
-        Counter(label: "etcron_runs_started_total", dimensions: [("tenant", tenant)], factory: resolvedFactory)
-            .increment()
+        counter("etcron_runs_started_total", tenant: tenant).increment()
     }
 
     func attemptMade(tenant: String) {
-        Counter(label: "etcron_run_attempts_total", dimensions: [("tenant", tenant)], factory: resolvedFactory)
-            .increment()
+        counter("etcron_run_attempts_total", tenant: tenant).increment()
     }
 
     func runFinished(tenant: String, result: RunResult, duration: Duration?) {
-        Counter(
-            label: "etcron_runs_finished_total",
-            dimensions: [("tenant", tenant), ("result", result.rawValue)],
-            factory: resolvedFactory
-        ).increment()
+        counter("etcron_runs_finished_total", tenant: tenant, result: result.rawValue).increment()
         if let duration {
             timer("etcron_run_duration_seconds", tenant: tenant).recordNanoseconds(Self.nanoseconds(duration))
         }
@@ -56,7 +65,21 @@ public struct RunMetrics: Sendable {
     }
 
     private func timer(_ label: String, tenant: String) -> Metrics.Timer {
-        Metrics.Timer(label: label, dimensions: [("tenant", tenant)], preferredDisplayUnit: .seconds, factory: resolvedFactory)
+        let key = Made.Key(label: label, tenant: tenant)
+        if let timer = made.timers.withLock({ $0[key] }) { return timer }
+        let timer = Metrics.Timer(label: label, dimensions: [("tenant", tenant)], preferredDisplayUnit: .seconds, factory: resolvedFactory)
+        made.timers.withLock { $0[key] = timer }
+        return timer
+    }
+
+    private func counter(_ label: String, tenant: String, result: String? = nil) -> Counter {
+        let key = Made.Key(label: label, tenant: tenant, result: result ?? "")
+        if let counter = made.counters.withLock({ $0[key] }) { return counter }
+        var dimensions = [("tenant", tenant)]
+        if let result { dimensions.append(("result", result)) }
+        let counter = Counter(label: label, dimensions: dimensions, factory: resolvedFactory)
+        made.counters.withLock { $0[key] = counter }
+        return counter
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {
