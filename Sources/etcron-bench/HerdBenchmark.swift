@@ -62,9 +62,9 @@ struct HerdBenchmark: AsyncParsableCommand {
         let wrk = try APIWrk.locate()
         try await withBenchEtcd { cluster, client in
             let target = try await HerdTarget.start(in: cluster.rootDirectory)
-            defer { Task { await target.process.kill() } }
+            defer { Task { await target.stop() } }
             try await measure(cluster: cluster, client: client, binary: binary, target: target, wrk: wrk, figures: figures)
-            await target.process.kill()
+            await target.stop()
         }
     }
 
@@ -165,7 +165,7 @@ struct HerdBenchmark: AsyncParsableCommand {
         figures.figure("herd_runs_started_per_second", String(Int(Double(distinct) / max(span, 0.001))), "runs/s")
         // Each transaction is one revision however many runs it writes.
         figures.figure("herd_etcd_revisions_per_run", String(format: "%.2f", Double(revisionAfter - revisionBefore) / Double(max(distinct, 1))), "revisions")
-        stages.report(to: figures)
+        stages.report(to: figures, leader: "herd-\(leader + 1)")
         for (index, (before, after)) in zip(cpuBefore, cpuAfter).enumerated() {
             let seconds = (after ?? .zero) - (before ?? .zero)
             figures.figure("herd_replica_\(index + 1)\(index == leader ? "_leader" : "")_cpu", String(format: "%.2f", seconds.seconds), "s")

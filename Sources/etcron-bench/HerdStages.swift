@@ -14,6 +14,8 @@ struct HerdStages {
     var claimed: [Int64] = []
     var started: [Int64] = []
     var perExecutor: [String: Int] = [:]
+    /// Start delays (scheduled time to the target's start, by the run's record) by executor.
+    var startDelays: [String: [Int64]] = [:]
 
     /// Reads every run under `keys`' jobs.
     static func read(client: EtcdClient, keys: JobKeys) async throws -> HerdStages {
@@ -25,13 +27,15 @@ struct HerdStages {
                 if run.claimedAtUnixMs > 0 { stages.claimed.append(run.claimedAtUnixMs - run.createdAtUnixMs) }
                 if run.startedAtUnixMs > 0, run.claimedAtUnixMs > 0 { stages.started.append(run.startedAtUnixMs - run.claimedAtUnixMs) }
                 stages.perExecutor[run.assignedTo, default: 0] += 1
+                if run.startedAtUnixMs > 0 { stages.startDelays[run.assignedTo, default: []].append(run.startedAtUnixMs - run.scheduledUnix * 1000) }
             }
         }
         return stages
     }
 
-    /// Prints each stage's p50 and p99, and the fewest and most runs an executor got.
-    func report(to figures: EtcdFigures) {
+    /// Prints each stage's p50 and p99, the fewest and most runs an executor got, and each
+    /// executor's runs and p99 start delay (`leader`: the executor of the leader's replica).
+    func report(to figures: EtcdFigures, leader: String? = nil) {
         for (name, values) in [("decided", decided), ("claimed", claimed), ("started", started)] {
             let sorted = values.sorted()
             figures.figure("herd_stage_\(name)_p50", String(Self.quantile(sorted, 0.5)), "ms")
@@ -39,6 +43,11 @@ struct HerdStages {
         }
         figures.figure("herd_runs_per_executor_min", String(perExecutor.values.min() ?? 0), "runs")
         figures.figure("herd_runs_per_executor_max", String(perExecutor.values.max() ?? 0), "runs")
+        for (executor, delays) in startDelays.sorted(by: { $0.key < $1.key }) {
+            let name = "herd_executor_\(executor.replacingOccurrences(of: "-", with: "_"))\(executor == leader ? "_leader" : "")"
+            figures.figure(name + "_runs", String(delays.count), "runs")
+            figures.figure(name + "_start_delay_p99", String(Self.quantile(delays.sorted(), 0.99)), "ms")
+        }
     }
 
     /// The `q` quantile of ascending `sorted` (nearest rank); 0 for none.

@@ -59,6 +59,15 @@ struct HerdTarget: Sendable {
         throw FailoverError("nginx did not answer on port \(port): \(process.tail())")
     }
 
+    /// Stops nginx with its workers: SIGTERM makes the master end them before it exits
+    /// (a SIGKILLed master leaves its worker running, holding the port and the CPU it
+    /// spends).
+    func stop() async {
+        try? process.send(.terminate)
+        _ = try? await process.waitForExit(timeout: .seconds(5))
+        await process.kill()
+    }
+
     /// How many runs' requests were logged so far (a count of lines: cheap enough to poll
     /// while the herd runs, on the machine it is measured on).
     func received() -> Int {

@@ -52,17 +52,9 @@ struct HTTPRunner: AttemptRunner {
         let startedAt = Date()
         // Unstructured, like the exec watchdog: the stop signal carries cancellation.
         let request = Task { await exchange.perform() }
-        let timeout = context.request.attemptTimeout
-        let stop = context.stop
-        let watchdog = Task {
-            let interruption = await Interruption.next(timeout: timeout, stop: stop)
-            if interruption != nil { request.cancel() }
-            return interruption
-        }
+        let watchdog = AttemptWatchdog(request, timeout: context.request.attemptTimeout, stop: context.stop)
         await context.didStart(startedAt)
-        let completion = await request.value
-        watchdog.cancel()
-        let interruption = await watchdog.value
+        let (completion, interruption) = await watchdog.finish()
         let summary = summarize(completion, interruption: interruption, method: method)
         return AttemptResult(
             result: summary.result,

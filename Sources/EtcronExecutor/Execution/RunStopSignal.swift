@@ -20,6 +20,7 @@ final class RunStopSignal: Sendable {
     private struct State {
         var reason: String?
         var waiters: [Int: CheckedContinuation<String?, Never>] = [:]
+        var handlers: [Int: @Sendable (String) -> Void] = [:]
         var nextWaiter = 0
     }
 
@@ -28,15 +29,47 @@ final class RunStopSignal: Sendable {
     /// Requests the stop. The first reason wins; returns whether this call set it.
     @discardableResult
     func stop(_ reason: String) -> Bool {
-        let waiters: [CheckedContinuation<String?, Never>]? = state.withLock { state in
+        let woken = state.withLock { state -> ([CheckedContinuation<String?, Never>], [@Sendable (String) -> Void])? in
             guard state.reason == nil else { return nil }
             state.reason = reason
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            defer {
+                state.waiters = [:]
+                state.handlers = [:]
+            }
+            return (Array(state.waiters.values), Array(state.handlers.values))
         }
-        guard let waiters else { return false }
+        guard let (waiters, handlers) = woken else { return false }
         for waiter in waiters { waiter.resume(returning: reason) }
+        for handler in handlers { handler(reason) }
         return true
+    }
+
+    /// Calls `handler` (once, on the stopping thread) when the stop comes, at once if it
+    /// came already; returns the registration to `remove`, nil when it was called at once.
+    func onStop(_ handler: @escaping @Sendable (String) -> Void) -> Int? {
+        let outcome = state.withLock { state -> Result<Int, StopReason> in
+            if let reason = state.reason { return .failure(StopReason(reason: reason)) }
+            state.nextWaiter += 1
+            state.handlers[state.nextWaiter] = handler
+            return .success(state.nextWaiter)
+        }
+        switch outcome {
+        case .success(let id):
+            return id
+        case .failure(let stopped):
+            handler(stopped.reason)
+            return nil
+        }
+    }
+
+    /// Forgets a handler registered with `onStop` (nil: nothing to forget).
+    func remove(_ registration: Int?) {
+        guard let registration else { return }
+        _ = state.withLock { $0.handlers.removeValue(forKey: registration) }
+    }
+
+    private struct StopReason: Error {
+        var reason: String
     }
 
     /// The stop's reason, or nil while no stop was requested.

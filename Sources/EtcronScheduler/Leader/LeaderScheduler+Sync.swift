@@ -22,6 +22,15 @@ extension LeaderScheduler {
         var leases: [String: Int64]
         var sorted: [String]
         var active: [Int]
+        /// The live members' names (made once per chunk, not per job).
+        var live: Set<String>
+
+        init(leases: [String: Int64], sorted: [String], active: [Int]) {
+            self.leases = leases
+            self.sorted = sorted
+            self.active = active
+            live = Set(leases.keys)
+        }
 
         /// The executor with the most free capacity: the fewest active runs, ties taken in
         /// turn from `start`; counted as one run busier.
@@ -144,7 +153,7 @@ extension LeaderScheduler {
         let input = SyncInput(
             spec: spec, schedule: schedule, specRevision: entry.specRevision, status: entry.status,
             runs: Array(entry.runs.values), triggers: entry.triggers.map { SyncInput.Trigger(id: $0.key, request: $0.value) },
-            liveMembers: Set(executors.leases.keys), memberLeases: executors.leases,
+            liveMembers: executors.live, memberLeases: executors.leases,
             tenantActiveRuns: quota == nil ? 0 : index.activeRuns(tenant: job.tenant),
             tenantRunQuota: quota, targetRefusal: refusal, leaderToken: leadership.fence.token, now: now())
         let result = JobSync.sync(input)
