@@ -19,7 +19,8 @@ import Glibc
 /// that was checked (the URL's host goes in the `Host` header), so a name that resolves
 /// differently a moment later (DNS rebinding) cannot move it; an https request is checked
 /// the same way, but the HTTP client resolves the name again when it connects (its
-/// certificate is checked against the name).
+/// certificate is checked against the name). A name's addresses are kept for a few
+/// seconds (`HostResolutions`), so a burst of runs to one target resolves it once.
 public final class HTTPFence: Sendable {
     /// One listener: an address and a port.
     public struct Endpoint: Sendable, Hashable {
@@ -44,6 +45,7 @@ public final class HTTPFence: Sendable {
     /// Fixed listeners: etcd's endpoints and this replica's own.
     public let deniedEndpoints: [Endpoint]
     private let memberEndpoints = Mutex<[Endpoint]>([])
+    private let resolutions = HostResolutions(resolve: HTTPFence.resolve)
 
     /// A fence denying `networks` (beyond ``alwaysDenied``) and the listeners `endpoints`.
     public init(deniedNetworks networks: [IPNetwork] = [], deniedEndpoints endpoints: [Endpoint] = []) {
@@ -61,7 +63,7 @@ public final class HTTPFence: Sendable {
     public func vet(_ url: URL, policy: Etcron_V1_TargetPolicy?) -> Result<[[UInt8]], Refusal> {
         guard let host = url.host, !host.isEmpty else { return .failure(Refusal("\(url) has no host")) }
         let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
-        let addresses = IPNetwork.address(host).map { [$0] } ?? Self.resolve(host)
+        let addresses = IPNetwork.address(host).map { [$0] } ?? resolutions.addresses(of: host)
         guard !addresses.isEmpty else { return .failure(Refusal("host \(host) cannot be resolved")) }
         let members = memberEndpoints.withLock { $0 }
         for address in addresses {
