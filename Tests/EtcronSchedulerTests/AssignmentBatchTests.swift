@@ -2,8 +2,10 @@ import EtcdClient
 import EtcronCore
 import EtcronProto
 @testable import EtcronScheduler
+import EtcronExecutor
 import EtcronTestKit
 import Foundation
+import Synchronization
 import SwiftProtobuf
 import Testing
 
@@ -11,6 +13,11 @@ import Testing
 /// members that read batches, a pointer per run for older members (a rolling upgrade).
 @Suite("Assignment batches")
 struct AssignmentBatchTests {
+    /// The keys put under each member's assignments.
+    final class Handed: Sendable {
+        let names = Mutex<[String: [String]]>([:])
+    }
+
     /// A new run of `job` at `time`, assigned to `executor`, as a commit item.
     static func assignedItem(_ term: InMemoryTerm, job: JobID, at time: Int64, to executor: String, batching: Set<String>) throws -> CommitItem {
         var run = Etcron_V1_Run(
@@ -95,5 +102,55 @@ struct AssignmentBatchTests {
         #expect(batches.count == 2 && batches.allSatisfy { $0.contains("/b-\(String(term.leadership.fence.token, radix: 16))-") }, "\(batches)")
         let named = try batches.flatMap { try Etcron_V1_AssignmentBatch(serializedBytes: #require(term.etcd.value(of: $0)).value).runs.map(\.key) }
         #expect(Set(named) == Set(try await term.runs(job).map { term.keys.run(job.tenant, job.name, runID: $0.runID) }))
+    }
+
+    @Test("a rolling upgrade: the leader hands an older member a pointer per run and a newer one batches; every run executes once")
+    func mixedVersions() async throws {
+        let term = try await InMemoryTerm()
+        let newLease = try await term.addMember("new", readsBatches: true)
+        let oldLease = try await term.addMember("old")
+        let jobs = (0..<6).map { JobID(tenant: "acme", name: "j\($0)") }
+        for job in jobs {
+            var spec = JobFixtures.spec(tenant: job.tenant, name: job.name, schedule: "* * * * *")
+            spec.target.exec.command = "/bin/true"
+            spec.target.exec.args = []
+            try await term.apply(spec)
+        }
+        // What each executor is handed, as its watch sees it.
+        let handed = Handed()
+        let watchers = ["new", "old"].map { member in
+            Task {
+                for try await response in term.etcd.watch(.prefix(term.keys.assignments(member)), options: WatchOptions(startRevision: 1)) {
+                    for event in response.events where event.kind == .put {
+                        let name = String(event.kv.keyString.dropFirst(term.keys.assignments(member).count))
+                        handed.names.withLock { $0[member, default: []].append(name) }
+                    }
+                }
+            }
+        }
+        defer { watchers.forEach { $0.cancel() } }
+        var options = SchedulerWork.Options()
+        options.clock = term.clock
+        let leader = Task { try await SchedulerWork(options: options).run(term.leadership) }
+        defer { leader.cancel() }
+        let executors = [("new", newLease), ("old", oldLease)].map { member, lease in
+            Task { try await ExecutorWork(settings: TargetRunnerSettings()).run(client: term.etcd, leaseID: lease, replicaID: member, keys: term.keys.base) }
+        }
+        defer { executors.forEach { $0.cancel() } }
+        try await eventually("the leader sleeps until the next minute") { term.clock.sleepers >= 2 }
+        term.clock.advance(by: 60)
+        try await eventually("every run succeeded", within: 60) {
+            var all: [Etcron_V1_Run] = []
+            for job in jobs { all += try await term.runs(job) }
+            return all.count == jobs.count && all.allSatisfy { $0.state == .succeeded }
+        }
+        var runs: [Etcron_V1_Run] = []
+        for job in jobs { runs += try await term.runs(job) }
+        #expect(runs.allSatisfy { $0.attempts == 1 })
+        #expect(Set(runs.map(\.assignedTo)) == ["new", "old"], "the burst spread over both")
+        let seen = handed.names.withLock { $0 }
+        #expect(seen["old"]?.allSatisfy { $0.hasPrefix(RunID.scheduledPrefix) } == true, "the older member: run pointers only: \(seen)")
+        #expect(seen["new"]?.allSatisfy { $0.hasPrefix(JobKeys.assignmentBatchMark) } == true, "the newer member: batches only: \(seen)")
+        try await eventually("every pointer and batch is gone") { term.etcd.keys(withPrefix: term.keys.assignmentsRoot).isEmpty }
     }
 }

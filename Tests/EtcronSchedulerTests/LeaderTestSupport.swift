@@ -39,11 +39,13 @@ struct InMemoryTerm {
     }
 
     /// Registers an executor member with a live session lease.
-    func addMember(_ id: String, readsBatches: Bool = false) async throws {
+    @discardableResult
+    func addMember(_ id: String, readsBatches: Bool = false) async throws -> Int64 {
         let lease = etcd.grantLease(ttl: 10)
         var record = Etcron_V1_Member()
         record.readsAssignmentBatches = readsBatches
         try await etcd.put(keys.base.member(id), value: try record.serializedData(), lease: lease)
+        return lease
     }
 
     /// The runs of `job`, decoded.
