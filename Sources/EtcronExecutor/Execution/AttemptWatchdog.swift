@@ -8,39 +8,40 @@ final class AttemptWatchdog<Success: Sendable>: Sendable {
     private struct State {
         var interruption: Interruption?
         var finished = false
+        /// The timeout's sleeping task and the stop callback's registration, both made
+        /// once `self` exists (they refer to it), let go of by `finish`.
+        var timer: Task<Void, Never>?
+        var registration: Int?
     }
 
     private let state = Mutex(State())
     private let work: Task<Success, Never>
     private let stop: RunStopSignal
-    private let registration = Mutex<Int?>(nil)
-    private let timer = Mutex<Task<Void, Never>?>(nil)
 
     /// Watches `work` against `timeout` (not positive or nil: none) and `stop`.
     init(_ work: Task<Success, Never>, timeout: Duration?, stop: RunStopSignal) {
         self.work = work
         self.stop = stop
         if let timeout, timeout > .zero {
-            timer.withLock { timer in
-                timer = Task { [weak self] in
-                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                    self?.interrupt(.timedOut(timeout))
-                }
+            let timer = Task { [weak self] in
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                self?.interrupt(.timedOut(timeout))
             }
+            state.withLock { $0.timer = timer }
         }
-        let id = stop.onStop { [weak self] reason in self?.interrupt(.stopped(reason)) }
-        registration.withLock { $0 = id }
+        let registration = stop.onStop { [weak self] reason in self?.interrupt(.stopped(reason)) }
+        state.withLock { $0.registration = registration }
     }
 
     /// Waits for the work to end; what cut it short, if anything did before it ended.
     func finish() async -> (Success, Interruption?) {
         let value = await work.value
-        let interruption = state.withLock { state in
+        let (interruption, timer, registration) = state.withLock { state in
             state.finished = true
-            return state.interruption
+            return (state.interruption, state.timer, state.registration)
         }
-        timer.withLock { $0?.cancel() }
-        stop.remove(registration.withLock { $0 })
+        timer?.cancel()
+        stop.remove(registration)
         return (value, interruption)
     }
 

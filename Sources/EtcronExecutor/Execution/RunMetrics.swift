@@ -19,14 +19,26 @@ public struct RunMetrics: Sendable {
     private let made = Made()
 
     private final class Made: Sendable {
+        let counters = Instruments<Counter>()
+        let timers = Instruments<Metrics.Timer>()
+    }
+
+    /// Instruments of one kind by name and labels, each made once.
+    private final class Instruments<Instrument: Sendable>: Sendable {
         struct Key: Hashable {
             var label: String
             var tenant: String
             var result: String = ""
         }
 
-        let counters = Mutex<[Key: Counter]>([:])
-        let timers = Mutex<[Key: Metrics.Timer]>([:])
+        private let made = Mutex<[Key: Instrument]>([:])
+
+        func get(_ key: Key, _ make: () -> Instrument) -> Instrument {
+            if let instrument = made.withLock({ $0[key] }) { return instrument }
+            let instrument = make()
+            made.withLock { $0[key] = instrument }
+            return instrument
+        }
     }
 
     /// Instruments from `factory`, or from the bootstrapped `MetricsSystem` when nil.
@@ -65,21 +77,15 @@ public struct RunMetrics: Sendable {
     }
 
     private func timer(_ label: String, tenant: String) -> Metrics.Timer {
-        let key = Made.Key(label: label, tenant: tenant)
-        if let timer = made.timers.withLock({ $0[key] }) { return timer }
-        let timer = Metrics.Timer(label: label, dimensions: [("tenant", tenant)], preferredDisplayUnit: .seconds, factory: resolvedFactory)
-        made.timers.withLock { $0[key] = timer }
-        return timer
+        made.timers.get(.init(label: label, tenant: tenant)) {
+            Metrics.Timer(label: label, dimensions: [("tenant", tenant)], preferredDisplayUnit: .seconds, factory: resolvedFactory)
+        }
     }
 
     private func counter(_ label: String, tenant: String, result: String? = nil) -> Counter {
-        let key = Made.Key(label: label, tenant: tenant, result: result ?? "")
-        if let counter = made.counters.withLock({ $0[key] }) { return counter }
-        var dimensions = [("tenant", tenant)]
-        if let result { dimensions.append(("result", result)) }
-        let counter = Counter(label: label, dimensions: dimensions, factory: resolvedFactory)
-        made.counters.withLock { $0[key] = counter }
-        return counter
+        made.counters.get(.init(label: label, tenant: tenant, result: result ?? "")) {
+            Counter(label: label, dimensions: [("tenant", tenant)] + (result.map { [("result", $0)] } ?? []), factory: resolvedFactory)
+        }
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

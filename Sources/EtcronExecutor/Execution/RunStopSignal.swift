@@ -47,17 +47,21 @@ final class RunStopSignal: Sendable {
     /// Calls `handler` (once, on the stopping thread) when the stop comes, at once if it
     /// came already; returns the registration to `remove`, nil when it was called at once.
     func onStop(_ handler: @escaping @Sendable (String) -> Void) -> Int? {
-        let outcome = state.withLock { state -> Result<Int, StopReason> in
-            if let reason = state.reason { return .failure(StopReason(reason: reason)) }
+        enum Registration {
+            case registered(Int)
+            case stoppedAlready(String)
+        }
+        let registration = state.withLock { state -> Registration in
+            if let reason = state.reason { return .stoppedAlready(reason) }
             state.nextWaiter += 1
             state.handlers[state.nextWaiter] = handler
-            return .success(state.nextWaiter)
+            return .registered(state.nextWaiter)
         }
-        switch outcome {
-        case .success(let id):
+        switch registration {
+        case .registered(let id):
             return id
-        case .failure(let stopped):
-            handler(stopped.reason)
+        case .stoppedAlready(let reason):
+            handler(reason)
             return nil
         }
     }
@@ -66,10 +70,6 @@ final class RunStopSignal: Sendable {
     func remove(_ registration: Int?) {
         guard let registration else { return }
         _ = state.withLock { $0.handlers.removeValue(forKey: registration) }
-    }
-
-    private struct StopReason: Error {
-        var reason: String
     }
 
     /// The stop's reason, or nil while no stop was requested.

@@ -51,15 +51,12 @@ final class LeaderScheduler: Sendable {
 
     func run() async throws {
         let members = try await client.range(.prefix(keys.base.members))
-        index.setMembers(Dictionary(members.kvs.compactMap { kv in
+        let executors = members.kvs.compactMap { kv -> (id: String, executor: MemberExecutor)? in
             guard case .member(let id)? = RecordKey(kv.keyString, keys: keys) else { return nil }
-            return Self.executorLease(kv).map { (id, $0) }
-        }, uniquingKeysWith: { _, last in last }))
-        batchReaders.withLock { readers in
-            for kv in members.kvs {
-                if case .member(let id)? = RecordKey(kv.keyString, keys: keys), Self.readsBatches(kv) { readers.insert(id) }
-            }
+            return Self.executor(kv).map { (id, $0) }
         }
+        index.setMembers(Dictionary(executors.map { ($0.id, $0.executor.lease) }, uniquingKeysWith: { _, last in last }))
+        batchReaders.withLock { $0 = Set(executors.filter(\.executor.readsBatches).map(\.id)) }
         let (book, quotaRevision, corrupt) = try await QuotaBook.load(client: client, keys: keys)
         corrupt.forEach(reportCorruptQuota)
         quotas.withLock { $0 = book }
@@ -125,9 +122,10 @@ final class LeaderScheduler: Sendable {
         for try await response in client.watch(.prefix(keys.base.members), options: WatchOptions(startRevision: revision)) {
             for event in response.events {
                 guard case .member(let member)? = RecordKey(event.kv.keyString, keys: keys) else { continue }
-                let affected = index.member(member, lease: event.kind == .put ? Self.executorLease(event.kv) : nil)
+                let executor = event.kind == .put ? Self.executor(event.kv) : nil
+                let affected = index.member(member, lease: executor?.lease)
                 batchReaders.withLock { readers in
-                    if event.kind == .put, Self.readsBatches(event.kv) { readers.insert(member) } else { readers.remove(member) }
+                    if executor?.readsBatches == true { readers.insert(member) } else { readers.remove(member) }
                 }
                 if !affected.isEmpty {
                     logger.warning("executor left or restarted; rescheduling its runs", metadata: ["member": "\(member)", "jobs": "\(affected.count)"])
@@ -163,15 +161,19 @@ final class LeaderScheduler: Sendable {
         logger.error("quota record cannot be read; its tenant falls back to the default quota", metadata: ["record": "\(record)"])
     }
 
-    /// The session lease of a member that executes runs; nil for one that does not.
-    static func executorLease(_ kv: KeyValue) -> Int64? {
-        if let record = try? Etcron_V1_Member(serializedBytes: kv.value), record.executorDisabled { return nil }
-        return kv.lease
+    /// What the leader needs of a member that executes runs: its session lease, and
+    /// whether its record says it reads assignment batches.
+    struct MemberExecutor {
+        var lease: Int64
+        var readsBatches: Bool
     }
 
-    /// Whether a member's record says its executor reads assignment batches.
-    static func readsBatches(_ kv: KeyValue) -> Bool {
-        (try? Etcron_V1_Member(serializedBytes: kv.value))?.readsAssignmentBatches == true
+    /// A member's executor; nil for a member that executes no runs. An unreadable record
+    /// counts as an executor (older records all were) that reads no batches.
+    static func executor(_ kv: KeyValue) -> MemberExecutor? {
+        let record = try? Etcron_V1_Member(serializedBytes: kv.value)
+        if record?.executorDisabled == true { return nil }
+        return MemberExecutor(lease: kv.lease, readsBatches: record?.readsAssignmentBatches == true)
     }
 
     // MARK: - Timer heap
