@@ -258,7 +258,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EtcdClientTests",
-            dependencies: ["EtcdClient", "EtcdTestHarness"],
+            dependencies: ["EtcdClient", "EtcdProto", "EtcdTestHarness", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -96,26 +96,36 @@ public final class EtcdClient: Sendable {
         timeout: Duration? = nil,
         as: Response.Type = Response.self
     ) async throws(EtcdError) -> Response {
+        try await call(method, encoded: { try request.serializedBytes() }, timeout: timeout)
+    }
+
+    /// A call whose request `encode` writes in protobuf's wire format itself.
+    func call<Response: SwiftProtobuf.Message>(
+        _ method: EtcdMethod,
+        encoded encode: () throws -> [UInt8],
+        timeout: Duration? = nil,
+        as: Response.Type = Response.self
+    ) async throws(EtcdError) -> Response {
         try await ensureAuthenticated()
         do {
-            return try await callOnce(method, request, timeout: timeout)
+            return try await callOnce(method, encode, timeout: timeout)
         } catch where error.code == .invalidAuthToken && configuration.credentials != nil {
             logger.debug("etcd auth token expired; authenticating again", metadata: ["method": "\(method.name)"])
             token.withLock { $0 = nil }
             try await ensureAuthenticated()
-            return try await callOnce(method, request, timeout: timeout)
+            return try await callOnce(method, encode, timeout: timeout)
         }
     }
 
-    private func callOnce<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+    private func callOnce<Response: SwiftProtobuf.Message>(
         _ method: EtcdMethod,
-        _ request: Request,
+        _ encode: () throws -> [UInt8],
         timeout: Duration?
     ) async throws(EtcdError) -> Response {
         let start = ContinuousClock.now
         let limit = timeout ?? configuration.requestTimeout
         do {
-            let bytes: [UInt8] = try request.serializedBytes()
+            let bytes = try encode()
             let response = try await channel.unary(
                 path: method.rawValue, request: bytes, metadata: metadata(), timeout: limit)
             metrics.recordLatency(method, since: start)
@@ -161,7 +171,7 @@ public final class EtcdClient: Sendable {
         request.password = credentials.password
         let response: Etcdserverpb_AuthenticateResponse
         do {
-            response = try await callOnce(.authenticate, request, timeout: nil)
+            response = try await callOnce(.authenticate, { try request.serializedBytes() }, timeout: nil)
         } catch where error.code == .authenticationFailed {
             throw EtcdError(.authenticationFailed,
                 "etcd credentials: user \"\(credentials.username)\" was refused (wrong user name or password)",

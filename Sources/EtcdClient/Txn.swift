@@ -122,7 +122,7 @@ public enum TxnOperationResult: Sendable, Hashable {
 extension EtcdClient {
     /// Runs a transaction.
     public func txn(_ txn: Txn, timeout: Duration? = nil) async throws(EtcdError) -> TxnResult {
-        let response: Etcdserverpb_TxnResponse = try await call(.txn, txn.proto, timeout: timeout)
+        let response: Etcdserverpb_TxnResponse = try await call(.txn, encoded: { try txn.wireBytes() }, timeout: timeout)
         return TxnResult(response)
     }
 }

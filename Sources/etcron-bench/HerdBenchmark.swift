@@ -150,7 +150,9 @@ struct HerdBenchmark: AsyncParsableCommand {
         let cpuAfter = processes.map { Self.cpu($0) }
 
         let stages = try await HerdStages.read(client: client, keys: keys)
-        let raw = try await SchedulerRawCeiling(client: client).measure(puts: 40_000, width: 1, rounds: 3, figures: figures)
+        let raw = try await SchedulerRawCeiling(client: client).measure(
+            puts: 40_000, width: 1, rounds: 3, etcd: ProcessProbe(pid: cluster.members[0].pid ?? 0), figures: figures
+        ).rates
 
         let delays = arrivals.map { max(0, $0.arrivalMs - dueUnix * 1000) }.sorted()
         func quantile(_ q: Double) -> Int64 { HerdStages.quantile(delays, q) }

@@ -140,11 +140,11 @@ struct SchedulerBenchmark: AsyncParsableCommand {
         try replica.process.send(.terminate)
         _ = try await replica.process.waitForExit()
         let raw = SchedulerRawCeiling(client: client)
-        let loop = try await raw.measure(puts: max(40_000, due * 4), width: 1, figures: figures)
-        let ceiling = try await raw.measure(puts: max(40_000, due * 4), width: 4, figures: figures)
+        let loop = try await raw.measure(puts: max(40_000, due * 4), width: 1, etcd: etcd, figures: figures)
+        let ceiling = try await raw.measure(puts: max(40_000, due * 4), width: 4, etcd: etcd, figures: figures)
 
         SchedulerFigures(
-            jobs: jobs, due: due, seconds: seconds, result: result, loop: loop, ceiling: ceiling, ingest: ingest, loadCPU: loadCPU,
+            jobs: jobs, due: due, seconds: seconds, result: result, loop: loop, ceilingRounds: ceiling, ingest: ingest, loadCPU: loadCPU,
             idleCPU: idleCPU, idleSeconds: idleSeconds, cpu: cpu,
             emptyRSS: emptyRSS, ingestRSS: ingestRSS, loadedRSS: loadedRSS, burstRSS: burstRSS,
             takeover: takeover, takeoverCPU: takeoverCPU

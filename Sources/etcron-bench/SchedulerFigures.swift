@@ -8,11 +8,11 @@ struct SchedulerFigures {
     var seconds: [Int64]
     var result: SchedulerDecisionReader.Result
     /// Raw puts per second of each round, Txns of 128 one at a time (the DESIGN's batched
-    /// raw-put loop).
-    var loop: [Double]
-    /// Raw puts per second of each round, Txns of 128, 4 in flight (the decision batcher
-    /// keeps 2).
-    var ceiling: [Double]
+    /// raw-put loop), and etcd's CPU per 10,000 of them.
+    var loop: SchedulerRawCeiling.Rounds
+    /// The same, 4 Txns in flight (as many as the decision batcher keeps).
+    var ceilingRounds: SchedulerRawCeiling.Rounds
+    private var ceiling: [Double] { ceilingRounds.rates }
     var ingest: Duration
     var loadCPU: Duration
     var idleCPU: Duration
@@ -73,12 +73,14 @@ struct SchedulerFigures {
         let rate = median.rate
         figures.figure("scheduler.decisions_per_second", String(format: "%.0f", rate), "decisions/s (median burst)")
         let writesPerDecision = Double(result.writes) / Double(max(result.decisions, 1))
-        let loopMedian = Self.median(loop), ceilingMedian = Self.median(ceiling)
-        figures.figure("scheduler.raw_put_loop", String(format: "%.0f", loopMedian), "puts/s (median of \(loop.count) rounds)")
+        let loopMedian = Self.median(loop.rates), ceilingMedian = Self.median(ceiling)
+        figures.figure("scheduler.raw_put_loop", String(format: "%.0f", loopMedian), "puts/s (median of \(loop.rates.count) rounds)")
         figures.ratio("scheduler.decisions_vs_raw_put_loop", rate / loopMedian)
         figures.figure("scheduler.raw_put_ceiling", String(format: "%.0f", ceilingMedian), "puts/s (median of \(ceiling.count) rounds)")
         figures.ratio("scheduler.decisions_vs_raw_put_ceiling", rate / ceilingMedian)
-        let best = bursts.map(\.rate).max() ?? 0, bestCeiling = max(loop.max() ?? 0, ceiling.max() ?? 0)
+        figures.figure("scheduler.raw_put_loop.etcd_cpu_per_10k", String(format: "%.2f", Self.median(loop.etcdCPUPer10k.map(\.seconds))), "s (median round)")
+        figures.figure("scheduler.raw_put_ceiling.etcd_cpu_per_10k", String(format: "%.2f", Self.median(ceilingRounds.etcdCPUPer10k.map(\.seconds))), "s (median round)")
+        let best = bursts.map(\.rate).max() ?? 0, bestCeiling = max(loop.rates.max() ?? 0, ceiling.max() ?? 0)
         figures.figure("scheduler.decisions_per_second_best", String(format: "%.0f", best), "decisions/s (best burst)")
         figures.figure("scheduler.raw_put_best", String(format: "%.0f", bestCeiling), "puts/s (best round of either baseline)")
         figures.ratio("scheduler.best_decisions_vs_best_raw_put", best / bestCeiling)

@@ -47,6 +47,15 @@ public final class JobMetrics: Sendable {
     private struct Series {
         var counters: [[String]: Counter] = [:]
         var gauges: [[String]: Gauge] = [:]
+        /// The decision counters of jobs with a series of their own, by job: found with
+        /// one lookup per decision (the leader counts thousands at the top of the hour).
+        var decisions: [DecisionKey: Counter] = [:]
+    }
+
+    private struct DecisionKey: Hashable {
+        var job: JobID
+        var decision: String
+        var reason: String
     }
 
     private let series = Mutex(Series())
@@ -84,6 +93,7 @@ public final class JobMetrics: Sendable {
             let gauges = series.gauges.filter { owned($0.key) }
             series.counters = series.counters.filter { !owned($0.key) }
             series.gauges = series.gauges.filter { !owned($0.key) }
+            series.decisions = series.decisions.filter { $0.key.job != job }
             return (Array(counters.values), Array(gauges.values))
         }
         counters.forEach { $0.destroy() }
@@ -111,9 +121,21 @@ public final class JobMetrics: Sendable {
 
     /// Counts the leader's decisions of `job` (`count` times for a skip covering a range).
     public func decided(_ job: JobID, decision: String, reason: String, count: Int64) {
+        let key = DecisionKey(job: job, decision: decision, reason: reason)
+        if let known = series.withLock({ $0.decisions[key] }) {
+            known.increment(by: Int64(max(1, count)))
+            return
+        }
         guard let name = label(job) else { return }
-        counter("etcron_job_decisions_total", [("tenant", job.tenant), ("job", name), ("decision", decision), ("reason", reason)])
-            .increment(by: Int64(max(1, count)))
+        let counter = counter("etcron_job_decisions_total", [("tenant", job.tenant), ("job", name), ("decision", decision), ("reason", reason)])
+        if name != Self.overflowLabel {
+            // Kept only while the job holds its slot: `forget` frees the slot before it
+            // clears the job's series, so a counter kept here either is cleared or never kept.
+            series.withLock { series in
+                if admitted.withLock({ $0.contains(job) }) { series.decisions[key] = counter }
+            }
+        }
+        counter.increment(by: Int64(max(1, count)))
     }
 
     /// Counts a run of `job` this executor finished with `result` at `finishedAt`.

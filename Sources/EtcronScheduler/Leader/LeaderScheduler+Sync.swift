@@ -138,20 +138,20 @@ extension LeaderScheduler {
             try await reportBadSpec(job, entry, problem)
             return nil
         }
-        guard let spec = entry.spec?.jobSpec(job) else {
+        guard let spec = entry.spec else {
             self.schedule(job, at: nil)
             return nil
         }
         let quota = context.quotas.maxRunningRuns(forTenant: job.tenant)
         // A spec an editor wrote runs only while its tenant's policy allows its target.
         var refusal: String?
-        if let bound = entry.spec?.bound,
+        if let bound = spec.bound,
             let (_, reason) = context.policies.policy(forTenant: job.tenant).refusal(of: bound.target, tenant: job.tenant)
         {
             refusal = "not run: \(reason) (the job was last written by \(bound.author.isEmpty ? "a token" : "token \"\(bound.author)\""), which is not an admin's)"
         }
         let input = SyncInput(
-            spec: spec, schedule: schedule, specRevision: entry.specRevision, status: entry.status,
+            job: job, spec: spec, schedule: schedule, specRevision: entry.specRevision, status: entry.status,
             runs: Array(entry.runs.values), triggers: entry.triggers.map { SyncInput.Trigger(id: $0.key, request: $0.value) },
             liveMembers: executors.live, memberLeases: executors.leases,
             tenantActiveRuns: quota == nil ? 0 : index.activeRuns(tenant: job.tenant),

@@ -9,9 +9,16 @@ final class SchedulerMetrics: Sendable {
     let queueLatency = Timer(label: "etcron_work_queue_latency_seconds")
     let decisionLag = Timer(label: "etcron_decision_lag_seconds")
     let syncErrors = Counter(label: "etcron_sync_errors_total")
-    /// The decision counters made so far, by "tenant/kind/reason": made once, not per
-    /// decision (making one asks the metrics backend's registry, under its lock).
-    private let decisions = Mutex<[String: Counter]>([:])
+    /// The labels of a decision counter.
+    private struct DecisionLabels: Hashable {
+        var tenant: String
+        var kind: String
+        var reason: String
+    }
+
+    /// The decision counters made so far: made once, not per decision (making one asks the
+    /// metrics backend's registry, under its lock).
+    private let decisions = Mutex<[DecisionLabels: Counter]>([:])
 
     /// A stored record that cannot be used (`record`: spec, quota), labelled as the job
     /// store labels the same counter.
@@ -23,7 +30,7 @@ final class SchedulerMetrics: Sendable {
     /// platform sees whose jobs are being skipped (tenants are few next to jobs; per-job
     /// series are `etcron_job_decisions_total`, behind their own limit).
     func decision(tenant: String, _ kind: String, reason: String, count: Int64) {
-        let name = tenant + "/" + kind + "/" + reason
+        let name = DecisionLabels(tenant: tenant, kind: kind, reason: reason)
         let counter = decisions.withLock { counters in
             if let counter = counters[name] { return counter }
             let counter = Counter(

@@ -21,8 +21,10 @@ public struct SyncInput: Sendable {
         }
     }
 
-    /// The job's spec (valid: its schedule compiled).
-    public var spec: Etcron_V1_JobSpec
+    /// The job.
+    var job: JobID
+    /// What `sync` reads of the job's spec (valid: its schedule compiled).
+    var spec: SchedulingSpec
     /// The compiled schedule, in the spec's time zone, seeded with `tenant/name`.
     public var schedule: CronSchedule
     /// The mod revision of the spec record.
@@ -51,14 +53,29 @@ public struct SyncInput: Sendable {
     /// Now.
     public var now: Date
 
-    /// An input; `triggers`, `runs` and the tenant numbers default to empty.
+    /// An input for the job `spec` names; `triggers`, `runs` and the tenant numbers
+    /// default to empty.
     public init(
         spec: Etcron_V1_JobSpec, schedule: CronSchedule, specRevision: Int64, status: Etcron_V1_JobStatus?,
         runs: [Etcron_V1_Run] = [], triggers: [Trigger] = [], liveMembers: Set<String> = [],
         memberLeases: [String: Int64] = [:], tenantActiveRuns: Int = 0, tenantRunQuota: Int? = nil, targetRefusal: String? = nil,
         leaderToken: Int64, now: Date
     ) {
+        self.init(
+            job: JobID(tenant: spec.tenant, name: spec.name), spec: SchedulingSpec(spec), schedule: schedule, specRevision: specRevision,
+            status: status, runs: runs, triggers: triggers, liveMembers: liveMembers, memberLeases: memberLeases,
+            tenantActiveRuns: tenantActiveRuns, tenantRunQuota: tenantRunQuota, targetRefusal: targetRefusal, leaderToken: leaderToken,
+            now: now)
+    }
+
+    /// An input for `job` from what the leader keeps of its spec.
+    init(
+        job: JobID, spec: SchedulingSpec, schedule: CronSchedule, specRevision: Int64, status: Etcron_V1_JobStatus?,
+        runs: [Etcron_V1_Run], triggers: [Trigger], liveMembers: Set<String>, memberLeases: [String: Int64],
+        tenantActiveRuns: Int, tenantRunQuota: Int?, targetRefusal: String?, leaderToken: Int64, now: Date
+    ) {
         self.targetRefusal = targetRefusal
+        self.job = job
         self.spec = spec
         self.schedule = schedule
         self.specRevision = specRevision

@@ -21,9 +21,10 @@ struct SyncState {
         status = (input.status ?? Etcron_V1_JobStatus()).reconciled(with: input.runs)
     }
 
-    var spec: Etcron_V1_JobSpec { input.spec }
+    var spec: SchedulingSpec { input.spec }
+    var job: JobID { input.job }
     var deadline: Int64 { spec.startingDeadlineSeconds }
-    var maxAttempts: Int32 { max(0, spec.retry.maxRetries) + 1 }
+    var maxAttempts: Int32 { max(0, spec.maxRetries) + 1 }
 
     /// The first scheduled time not yet decided is after this instant: the status cursor
     /// (advanced past the scheduled runs newer than the stored status), but never before
@@ -125,7 +126,7 @@ struct SyncState {
             return
         }
         if let quota = input.tenantRunQuota, input.tenantActiveRuns >= quota {
-            record(skip(scheduled, .quota, "tenant \(spec.tenant) has \(input.tenantActiveRuns) active runs, its quota is \(quota)"))
+            record(skip(scheduled, .quota, "tenant \(job.tenant) has \(input.tenantActiveRuns) active runs, its quota is \(quota)"))
             return
         }
         let active = runs.values.filter(\.isActive).sorted { $0.runID < $1.runID }
@@ -138,7 +139,7 @@ struct SyncState {
                     + (active.count > 1 ? " (and \(active.count - 1) more)" : "")))
             return
         case .replace:
-            let runID = RunID.scheduled(tenant: spec.tenant, job: spec.name, scheduledUnix: scheduled)
+            let runID = RunID.scheduled(tenant: job.tenant, job: job.name, scheduledUnix: scheduled)
             for var run in active {
                 // Not handed to an executor yet (waiting itself, or no executor): it ends
                 // here and never starts, so nothing waits for it.
@@ -168,8 +169,8 @@ struct SyncState {
 
     func newRun(scheduled: Int64, manual: Bool = false, runID: String? = nil) -> Etcron_V1_Run {
         Etcron_V1_Run(
-            runID: runID ?? RunID.scheduled(tenant: spec.tenant, job: spec.name, scheduledUnix: scheduled), tenant: spec.tenant,
-            job: spec.name, scheduledUnix: scheduled, manual: manual, createdAtUnixMs: nowMs, leaderToken: input.leaderToken)
+            runID: runID ?? RunID.scheduled(tenant: job.tenant, job: job.name, scheduledUnix: scheduled), tenant: job.tenant,
+            job: job.name, scheduledUnix: scheduled, manual: manual, createdAtUnixMs: nowMs, leaderToken: input.leaderToken)
     }
 
     func skip(_ scheduled: Int64, _ reason: Etcron_V1_SkipReason, _ message: String, rangeStart: Int64? = nil, count: Int = 1) -> Etcron_V1_Decision {
@@ -196,7 +197,7 @@ struct SyncState {
 
     mutating func startManualTriggers() {
         for trigger in input.triggers.sorted(by: { $0.id < $1.id }) {
-            let runID = RunID.manual(tenant: spec.tenant, job: spec.name, triggerID: trigger.id)
+            let runID = RunID.manual(tenant: job.tenant, job: job.name, triggerID: trigger.id)
             result.consumedTriggers.append(trigger.id)
             guard runs[runID] == nil else { continue }
             var run = newRun(scheduled: trigger.request.requestedAtUnixMs / 1000, manual: true, runID: runID)
@@ -236,8 +237,8 @@ struct SyncState {
     mutating func trimHistory() {
         let finished = runs.values.filter { $0.state.isTerminal }
             .sorted { ($0.finishedAtUnixMs, $0.runID) > ($1.finishedAtUnixMs, $1.runID) }
-        let keepSucceeded = spec.history.succeeded > 0 ? Int(spec.history.succeeded) : JobSync.defaultHistoryLimit
-        let keepFailed = spec.history.failed > 0 ? Int(spec.history.failed) : JobSync.defaultHistoryLimit
+        let keepSucceeded = spec.historySucceeded > 0 ? Int(spec.historySucceeded) : JobSync.defaultHistoryLimit
+        let keepFailed = spec.historyFailed > 0 ? Int(spec.historyFailed) : JobSync.defaultHistoryLimit
         let succeeded = finished.filter { $0.state == .succeeded }
         let failed = finished.filter { $0.state.countsAsFailure }
         let doomed = succeeded.dropFirst(keepSucceeded) + failed.dropFirst(keepFailed)

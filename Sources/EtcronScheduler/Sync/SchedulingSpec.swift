@@ -4,8 +4,7 @@ import EtcronProto
 /// Only what `JobSync.sync` reads of a spec (the schedule itself is kept compiled), in a
 /// few inline bytes: the leader holds every job in memory, so the target, labels,
 /// description and owner (often the bulk of a spec) stay in etcd, where the executor reads
-/// them at claim time, and even a protobuf message's storage (hundreds of bytes a job) is
-/// made only for the duration of a sync.
+/// them at claim time. `sync` reads it as it is: no protobuf message is made per decision.
 struct SchedulingSpec: Sendable, Hashable {
     var concurrencyPolicy: Etcron_V1_ConcurrencyPolicy
     var startingDeadlineSeconds: Int64
@@ -36,23 +35,5 @@ struct SchedulingSpec: Sendable, Hashable {
         historyFailed = spec.history.failed
         createdAtUnixMs = spec.createdAtUnixMs
         scheduleSinceUnixMs = spec.scheduleSinceUnixMs
-    }
-
-    /// The spec `sync` is given for job `id`.
-    func jobSpec(_ id: JobID) -> Etcron_V1_JobSpec {
-        var spec = Etcron_V1_JobSpec()
-        spec.tenant = id.tenant
-        spec.name = id.name
-        spec.concurrencyPolicy = concurrencyPolicy
-        spec.startingDeadlineSeconds = startingDeadlineSeconds
-        spec.suspend = suspend
-        if maxRetries != 0 { spec.retry.maxRetries = maxRetries }
-        if historySucceeded != 0 || historyFailed != 0 {
-            spec.history.succeeded = historySucceeded
-            spec.history.failed = historyFailed
-        }
-        spec.createdAtUnixMs = createdAtUnixMs
-        spec.scheduleSinceUnixMs = scheduleSinceUnixMs
-        return spec
     }
 }
