@@ -21,9 +21,29 @@ public struct StableHash: Sendable, Hashable {
         }
     }
 
-    /// Feeds the UTF-8 bytes of `text`.
+    /// Feeds the UTF-8 bytes of `text` (read in place: callers in other modules would
+    /// otherwise go through the unspecialized generic `feed`).
     public mutating func feed(_ text: String) {
-        feed(text.utf8)
+        var text = text
+        text.withUTF8 { feed(buffer: $0) }
+    }
+
+    /// Feeds `bytes`.
+    public mutating func feed(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { feed(buffer: $0) }
+    }
+
+    /// Feeds one byte.
+    public mutating func feed(byte: UInt8) {
+        value ^= UInt64(byte)
+        value &*= 0x0000_0100_0000_01b3
+    }
+
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>) {
+        for byte in buffer {
+            value ^= UInt64(byte)
+            value &*= 0x0000_0100_0000_01b3
+        }
     }
 
     /// The FNV-1a 64-bit hash of the UTF-8 bytes of `text`.

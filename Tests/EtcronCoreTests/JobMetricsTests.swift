@@ -39,6 +39,21 @@ struct JobMetricsTests {
         #expect(try metrics.expectCounter("etcron_job_decisions_total", [("tenant", "t"), ("job", "next"), ("decision", "invoke"), ("reason", "")]).totalValue == 1)
     }
 
+    @Test("a job deleted and created again under its name counts on a new series, not the removed one")
+    func recreated() throws {
+        let metrics = TestMetrics()
+        let jobs = JobMetrics(limit: 1, factory: metrics)
+        let job = JobID(tenant: "t", name: "again")
+        jobs.decided(job, decision: "invoke", reason: "", count: 1)
+        jobs.decided(job, decision: "invoke", reason: "", count: 1)
+        jobs.forget(job)
+        #expect(metrics.counters.allSatisfy { counter in !counter.dimensions.contains { $0 == ("job", "again") } })
+        jobs.decided(job, decision: "invoke", reason: "", count: 1)
+        let series = metrics.counters.filter { $0.label == "etcron_job_decisions_total" && $0.dimensions.contains { $0 == ("job", "again") } }
+        #expect(series.count == 1)
+        #expect(series.first?.totalValue == 1)
+    }
+
     @Test("a skip covering a range counts each time; runs finished count per result; successes set the last-success gauge")
     func runsAndSkips() throws {
         let metrics = TestMetrics()

@@ -127,13 +127,15 @@ public final class JobMetrics: Sendable {
             return
         }
         guard let name = label(job) else { return }
-        let counter = counter("etcron_job_decisions_total", [("tenant", job.tenant), ("job", name), ("decision", decision), ("reason", reason)])
-        if name != Self.overflowLabel {
-            // Kept only while the job holds its slot: `forget` frees the slot before it
-            // clears the job's series, so a counter kept here either is cleared or never kept.
-            series.withLock { series in
-                if admitted.withLock({ $0.contains(job) }) { series.decisions[key] = counter }
-            }
+        // A job beyond the limit shares its tenant's `_other` series, kept under that name.
+        let overflowing = name == Self.overflowLabel
+        let seriesKey = overflowing ? DecisionKey(job: JobID(tenant: job.tenant, name: name), decision: decision, reason: reason) : key
+        let counter = series.withLock { $0.decisions[seriesKey] }
+            ?? counter("etcron_job_decisions_total", [("tenant", job.tenant), ("job", name), ("decision", decision), ("reason", reason)])
+        // Kept only while the job holds its slot: `forget` frees the slot before it clears
+        // the job's series, so a counter kept here either is cleared or never kept.
+        series.withLock { series in
+            if overflowing || admitted.withLock({ $0.contains(job) }) { series.decisions[seriesKey] = counter }
         }
         counter.increment(by: Int64(max(1, count)))
     }

@@ -14,10 +14,10 @@ public enum RunID {
     public static func scheduled(tenant: String, job: String, scheduledUnix: Int64) -> String {
         // FNV-1a 64 of "<tenant>/<job>@<time>", fed piece by piece (no string built).
         var hash = StableHash()
-        hash.feed(tenant.utf8)
-        hash.feed(CollectionOfOne(UInt8(ascii: "/")))
-        hash.feed(job.utf8)
-        hash.feed(CollectionOfOne(UInt8(ascii: "@")))
+        hash.feed(tenant)
+        hash.feed(byte: UInt8(ascii: "/"))
+        hash.feed(job)
+        hash.feed(byte: UInt8(ascii: "@"))
         let time = Decimal(scheduledUnix)
         hash.feed(time.bytes)
         // The padded time is of max(0, time): a negative time pads as 0.
