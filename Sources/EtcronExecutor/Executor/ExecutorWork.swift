@@ -41,11 +41,13 @@ public struct ExecutorWork: SessionWork {
     }
 
     public func run(client: any EtcdKV, leaseID: Int64, replicaID: String, keys: ReplicaKeys) async throws {
-        let session = ExecutorSession(client: client, leaseID: leaseID, replicaID: replicaID, keys: JobKeys(keys))
+        let session = ExecutorSession(
+            client: client, leaseID: leaseID, replicaID: replicaID, keys: JobKeys(keys), startRecordDelay: startRecordDelay)
         let prefix = session.keys.assignments(replicaID)
         let existing = try await client.range(.prefix(prefix))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.followMembers(client: client, keys: keys) }
+            group.addTask { await session.startRecords.run() }
             for kv in existing.kvs {
                 dispatch(kv, session: session, group: &group)
             }
@@ -120,21 +122,18 @@ public struct ExecutorWork: SessionWork {
                 await reread(recorder, runner: runner, session: session)
             }
             let metrics = self.metrics
-            let startRecordDelay = self.startRecordDelay
+            let startRecords = session.startRecords
             let outcome = await runner.run(onStarted: { startedAt in
                 metrics.recordStartDelay(tenant: run.tenant, scheduledUnix: run.scheduledUnix, startedAt: startedAt)
                 // The claim marked the run running; its start time follows a moment later
                 // unless the result (which carries it) is written first.
-                let atUnixMs = Int64(startedAt.timeIntervalSince1970 * 1000)
-                Task {
-                    try? await Task.sleep(for: startRecordDelay)
-                    await recorder.recordStartIfRunning(atUnixMs: atUnixMs, logger: runLogger)
-                }
+                startRecords.started(runKey, recorder: recorder, atUnixMs: Int64(startedAt.timeIntervalSince1970 * 1000), logger: runLogger)
             }, onAttempt: { report in
                 // Attempts so far, while a retry follows; the last one goes with the result.
                 guard report.retryAfter != nil else { return }
                 await recorder.record(.attempt(Int32(clamping: report.attempt)), logger: runLogger)
             })
+            startRecords.finished(runKey)
             let finished = try await retryingEtcd("result", logger: logger) { _ in
                 try await recorder.update(extra: entry.pointerDeletes) { run in
                     try outcome.apply(to: &run)
