@@ -142,9 +142,10 @@ struct SchedulerBenchmark: AsyncParsableCommand {
         let raw = SchedulerRawCeiling(client: client)
         let loop = try await raw.measure(puts: max(40_000, due * 4), width: 1, etcd: etcd, figures: figures)
         let ceiling = try await raw.measure(puts: max(40_000, due * 4), width: 4, etcd: etcd, figures: figures)
+        let shaped = try await raw.measure(puts: max(40_000, due * 4), width: 4, shaped: true, etcd: etcd, figures: figures)
 
         SchedulerFigures(
-            jobs: jobs, due: due, seconds: seconds, result: result, loop: loop, ceilingRounds: ceiling, ingest: ingest, loadCPU: loadCPU,
+            jobs: jobs, due: due, seconds: seconds, result: result, loop: loop, ceilingRounds: ceiling, shaped: shaped, ingest: ingest, loadCPU: loadCPU,
             idleCPU: idleCPU, idleSeconds: idleSeconds, cpu: cpu,
             emptyRSS: emptyRSS, ingestRSS: ingestRSS, loadedRSS: loadedRSS, burstRSS: burstRSS,
             takeover: takeover, takeoverCPU: takeoverCPU

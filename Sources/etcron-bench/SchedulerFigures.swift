@@ -13,6 +13,8 @@ struct SchedulerFigures {
     /// The same, 4 Txns in flight (as many as the decision batcher keeps).
     var ceilingRounds: SchedulerRawCeiling.Rounds
     private var ceiling: [Double] { ceilingRounds.rates }
+    /// The same shaped as decisions (created only if absent, fenced, nested, watched).
+    var shaped: SchedulerRawCeiling.Rounds
     var ingest: Duration
     var loadCPU: Duration
     var idleCPU: Duration
@@ -79,6 +81,11 @@ struct SchedulerFigures {
         figures.figure("scheduler.raw_put_ceiling", String(format: "%.0f", ceilingMedian), "puts/s (median of \(ceiling.count) rounds)")
         figures.ratio("scheduler.decisions_vs_raw_put_ceiling", rate / ceilingMedian)
         figures.figure("scheduler.raw_put_loop.etcd_cpu_per_10k", String(format: "%.2f", Self.median(loop.etcdCPUPer10k.map(\.seconds))), "s (median round)")
+        let shapedMedian = Self.median(shaped.rates)
+        figures.figure("scheduler.decision_shaped_puts", String(format: "%.0f", shapedMedian), "puts/s (median of \(shaped.rates.count) rounds)")
+        figures.ratio("scheduler.decision_shaped_puts_vs_raw_put_loop", shapedMedian / loopMedian)
+        figures.ratio("scheduler.decisions_vs_decision_shaped_puts", rate / shapedMedian)
+        figures.figure("scheduler.decision_shaped_puts.etcd_cpu_per_10k", String(format: "%.2f", Self.median(shaped.etcdCPUPer10k.map(\.seconds))), "s (median round)")
         figures.figure("scheduler.raw_put_ceiling.etcd_cpu_per_10k", String(format: "%.2f", Self.median(ceilingRounds.etcdCPUPer10k.map(\.seconds))), "s (median round)")
         let best = bursts.map(\.rate).max() ?? 0, bestCeiling = max(loop.rates.max() ?? 0, ceiling.max() ?? 0)
         figures.figure("scheduler.decisions_per_second_best", String(format: "%.0f", best), "decisions/s (best burst)")
