@@ -36,24 +36,25 @@ struct CommitItem: Sendable {
         let assignedByID = Dictionary(uniqueKeysWithValues: assigned.map { ($0.runID, $0) })
         // Exactly one decision per scheduled time, wherever it is held (DecisionPlacement):
         // skips in the log, invokes in their runs, created only if absent below.
-        (compares, operations) = try DecisionPlacement.logWrites(result.decisions + (errorDecision.map { [$0] } ?? []), job: job, keys: keys)
-        var written: Set<String> = []
-        var handed: [String: Data] = [:]
+        (compares, operations) = try DecisionPlacement.logWrites(
+            errorDecision.map { result.decisions + [$0] } ?? result.decisions, job: job, keys: keys)
+        // Each run's key is made once; the runs handed off in a batch, by run ID.
+        var handed: [String: (key: String, bytes: Data)] = [:]
         func put(_ key: String, _ run: Etcron_V1_Run) throws {
             let bytes = try run.serializedData()
             operations.append(.put(key, bytes))
             if assignedByID[run.runID] != nil, batching.contains(run.assignedTo), bytes.count <= Self.maxHandedRunBytes {
-                handed[run.runID] = bytes
+                handed[run.runID] = (key, bytes)
             }
         }
         for run in result.newRuns {
             let key = keys.run(job.tenant, job.name, runID: run.runID)
             compares.append(.createRevision(key, .equal, 0))
             try put(key, assignedByID[run.runID] ?? run)
-            written.insert(run.runID)
         }
+        // Runs assigned that are not new (a retry, a run that waited) are written as updates.
         var updated = Dictionary(uniqueKeysWithValues: result.updatedRuns.map { ($0.runID, $0) })
-        for run in assigned where !written.contains(run.runID) { updated[run.runID] = run }
+        for run in assigned where !result.newRuns.contains(where: { $0.runID == run.runID }) { updated[run.runID] = run }
         for (runID, run) in updated.sorted(by: { $0.key < $1.key }) {
             let key = keys.run(job.tenant, job.name, runID: runID)
             if let revision = runRevisions[runID] {
@@ -64,20 +65,21 @@ struct CommitItem: Sendable {
         // A run's pointer is written when it is assigned (in the Txn's batch for an
         // executor that reads batches), and written again (touched) when the leader asks
         // its executor to stop it: the executor watches only its pointers.
-        var pointed: Set<String> = []
         for run in assigned {
-            guard let bytes = handed[run.runID] else { continue }
-            pointed.insert(run.runID)
+            guard let (key, bytes) = handed[run.runID] else { continue }
             var handoff = Etcron_V1_AssignedRun()
-            handoff.key = keys.run(job.tenant, job.name, runID: run.runID)
+            handoff.key = key
             handoff.run = bytes
             handoffs.append(Handoff(executor: run.assignedTo, run: handoff))
         }
-        let touched = result.updatedRuns.filter { $0.stopRequested && $0.isActive && !$0.assignedTo.isEmpty }
-        for run in assigned + touched where pointed.insert(run.runID).inserted {
+        var pointed: Set<String> = []
+        func point(_ run: Etcron_V1_Run) {
+            guard handed[run.runID] == nil, pointed.insert(run.runID).inserted else { return }
             let pointer = keys.assignments(run.assignedTo) + run.runID
             operations.append(.put(pointer, Data(keys.run(job.tenant, job.name, runID: run.runID).utf8)))
         }
+        assigned.forEach(point)
+        result.updatedRuns.lazy.filter { $0.stopRequested && $0.isActive && !$0.assignedTo.isEmpty }.forEach(point)
         for runID in result.deletedRuns {
             operations.append(.delete(.key(keys.run(job.tenant, job.name, runID: runID))))
         }

@@ -103,7 +103,7 @@ final class ShardedWorkQueue: Sendable {
         // shard is the same whichever replica leads.
         var hash = StableHash()
         hash.feed(job.tenant)
-        hash.feed(CollectionOfOne(UInt8(ascii: "/")))
+        hash.feed(byte: UInt8(ascii: "/"))
         hash.feed(job.name)
         return Int(hash.value % UInt64(shards.count))
     }

@@ -218,11 +218,15 @@ struct SyncState {
     // MARK: - Assignment, history, wake-up
 
     mutating func collectAssignable() {
-        for run in runs.values.sorted(by: { $0.runID < $1.runID })
-        where run.state == .pending && run.assignedTo.isEmpty {
+        // Sorted only among the candidates (usually the one run just created), not all runs.
+        var waiting = runs.values.filter { $0.state == .pending && $0.assignedTo.isEmpty }
+        if waiting.count > 1 { waiting.sort { $0.runID < $1.runID } }
+        for run in waiting {
             let blocked = run.waitsFor.contains { runs[$0]?.isActive == true }
             if !blocked { result.assignable.append(run.runID) }
         }
+        // Nothing changed (a plain invoke): no run updated, and the new runs are as made.
+        guard !changed.isEmpty else { return }
         let created = Set(result.newRuns.map(\.runID))
         result.updatedRuns = changed.subtracting(created).sorted().compactMap { runs[$0] }
         // New runs may have been updated after creation (none today); keep their latest form.
