@@ -31,6 +31,11 @@ struct JobIndexTests {
         return false
     }
 
+    static func isNone(_ effect: JobIndex.Effect) -> Bool {
+        if case .none = effect { return true }
+        return false
+    }
+
     static func syncsWhenIdle(_ effect: JobIndex.Effect) -> Bool {
         if case .syncWhenIdle(let id) = effect { return id == job }
         return false
@@ -156,12 +161,12 @@ struct JobIndexTests {
             "claimed under r1's live session")
         #expect(Self.syncs(index.put(try Self.kv(second, run("s-2", .running, executor: "r2", lease: 199), revision: 13, version: 3), watched: true)),
             "claimed under a session r2 no longer holds")
-        #expect(Self.syncsWhenIdle(index.put(try Self.kv(first, run("s-1", .succeeded, executor: "r1", lease: 100), revision: 14, version: 4), watched: true)),
-            "a result is always synced, once the queue is idle when nothing waits on it")
+        #expect(Self.isNone(index.put(try Self.kv(first, run("s-1", .succeeded, executor: "r1", lease: 100), revision: 14, version: 4), watched: true)),
+            "a result nothing waits on, within the history limits: nothing to sync")
         #expect(index.activeRunsByExecutor["r1"] == 0 && index.activeRunsByExecutor["r2"] == 1)
     }
 
-    @Test("a result whose job has a run or a trigger waiting is synced at once; one with nothing waiting once the queue is idle")
+    @Test("a result whose job has a run or a trigger waiting is synced at once; with nothing waiting, only when history is over its limits, once the queue is idle")
     func results() throws {
         let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
         index.setMembers(["r1": 100])
@@ -189,6 +194,57 @@ struct JobIndexTests {
         later.runID = "s-3"
         _ = alone.put(try Self.kv(key("s-3"), later, revision: 13, version: 3), watched: true)
         later.state = .failed
-        #expect(Self.syncsWhenIdle(alone.put(try Self.kv(key("s-3"), later, revision: 14, version: 4), watched: true)), "nothing waits")
+        #expect(Self.isNone(alone.put(try Self.kv(key("s-3"), later, revision: 14, version: 4), watched: true)),
+            "nothing waits, and two finished runs are within the history limits: no sync at all")
+
+        // History limits of one failed run: a second failure leaves one to trim.
+        let trimming = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        trimming.setMembers(["r1": 100])
+        var spec = JobFixtures.spec()
+        spec.history.failed = 1
+        _ = trimming.put(try Self.kv(Self.keys.spec(Self.job.tenant, Self.job.name), spec, revision: 3))
+        var first = running
+        first.state = .failed
+        _ = trimming.put(try Self.kv(key("s-1"), first, revision: 10, version: 3), watched: true)
+        _ = trimming.put(try Self.kv(key("s-3"), running.with(runID: "s-3"), revision: 11, version: 3), watched: true)
+        var second = running.with(runID: "s-3")
+        second.state = .timedOut
+        #expect(Self.syncsWhenIdle(trimming.put(try Self.kv(key("s-3"), second, revision: 12, version: 4), watched: true)),
+            "a second failure with a history of one: its sync trims, once the queue is idle")
+        var succeeded = running.with(runID: "s-4")
+        _ = trimming.put(try Self.kv(key("s-4"), succeeded, revision: 13, version: 3), watched: true)
+        succeeded.state = .succeeded
+        #expect(Self.syncsWhenIdle(trimming.put(try Self.kv(key("s-4"), succeeded, revision: 14, version: 4), watched: true)),
+            "still two failures kept, one over the limit")
+    }
+
+    @Test("whether a job keeps more finished runs than its history limits: by class, default 10, no spec counts as over")
+    func historyLimits() throws {
+        var entry = JobEntry()
+        #expect(JobIndex.exceedsHistory(entry), "no spec: sync, to be safe")
+        var spec = JobFixtures.spec()
+        spec.history.succeeded = 2
+        entry.spec = SchedulingSpec(spec)
+        func add(_ id: String, _ state: Etcron_V1_RunState) { entry.runs[id] = Self.run(id, state) }
+        add("a", .succeeded)
+        add("b", .succeeded)
+        add("r", .running)
+        add("p", .pending)
+        for index in 0..<10 { add("f\(index)", [.failed, .timedOut, .stopped, .executorLost][index % 4]) }
+        #expect(!JobIndex.exceedsHistory(entry), "2 of 2 succeeded, 10 of the default 10 failed; active runs do not count")
+        add("c", .succeeded)
+        #expect(JobIndex.exceedsHistory(entry))
+        entry.runs["c"] = nil
+        add("f10", .failed)
+        #expect(JobIndex.exceedsHistory(entry))
+    }
+}
+
+extension Etcron_V1_Run {
+    /// The same run under another ID.
+    fileprivate func with(runID: String) -> Etcron_V1_Run {
+        var copy = self
+        copy.runID = runID
+        return copy
     }
 }

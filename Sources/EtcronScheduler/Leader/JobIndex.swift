@@ -123,10 +123,14 @@ final class JobIndex: Sendable {
         let known = state.withLock { $0.jobs[id]?.runRevisions[runID] }
         if let known, known >= kv.modRevision { return .none }
         guard let run = try? Etcron_V1_Run(serializedBytes: kv.value) else { return .none }
-        let (applied, claimedByLiveExecutor, resultOnly) = state.withLock { state -> (Bool, Bool, Bool) in
+        /// What the change is, for the leader.
+        enum Change {
+            case stale, claimedByLiveExecutor, result(trims: Bool), other
+        }
+        let change = state.withLock { state -> Change in
             var entry = state.take(id) ?? JobEntry()
             defer { state.store(id, entry) }
-            if let known = entry.runRevisions[runID], known >= kv.modRevision { return (false, false, false) }
+            if let known = entry.runRevisions[runID], known >= kv.modRevision { return .stale }
             let before = entry.runs[runID]
             entry.runs[runID] = run.indexed
             entry.runRevisions[runID] = kv.modRevision
@@ -134,21 +138,44 @@ final class JobIndex: Sendable {
             // session it still holds: nothing for the leader to decide, so a burst of claims
             // does not queue a sync per run behind the burst's decisions. A claim by an
             // executor the leader already counts as lost still syncs (and is handled there).
-            let claimed = run.state == .running && !run.stopRequested && before?.isActive == true
-                && before?.stopRequested == false && state.members[run.assignedTo] == run.executorLease
-            // A run that just ended, with no other run or trigger of its job waiting: its sync
-            // can wait for the queue to be idle.
-            let resultOnly = run.state.isTerminal && before?.isActive == true && entry.triggers.isEmpty
-                && !entry.runs.values.contains { $0.state == .pending && $0.assignedTo.isEmpty }
-            return (true, claimed, resultOnly)
+            if run.state == .running, !run.stopRequested, before?.isActive == true, before?.stopRequested == false,
+                state.members[run.assignedTo] == run.executorLease
+            {
+                return .claimedByLiveExecutor
+            }
+            // A run that just ended, with no other run or trigger of its job waiting on it.
+            if run.state.isTerminal, before?.isActive == true, entry.triggers.isEmpty,
+                !entry.runs.values.contains(where: { $0.state == .pending && $0.assignedTo.isEmpty })
+            {
+                return .result(trims: Self.exceedsHistory(entry))
+            }
+            return .other
         }
-        guard applied, !claimedByLiveExecutor else { return .none }
-        if resultOnly { return .syncWhenIdle(id) }
+        switch change {
+        case .stale, .claimedByLiveExecutor: return .none
+        // Its sync would only trim the job's history: it happens when there is some to
+        // trim, once the queue is idle (the next due time's sync trims too).
+        case .result(let trims): return trims ? .syncWhenIdle(id) : .none
+        case .other: break
+        }
         // Only leaders write pending runs (executors write running and finished ones), so
         // a pending run stamped with this leader's token is its own write coming back,
         // often before the commit's reply: nothing new to decide.
         if run.state == .pending, leaderToken != 0, run.leaderToken == leaderToken { return .none }
         return .sync(id)
+    }
+
+    /// Whether `entry` keeps more finished runs than its spec's history limits: its sync
+    /// would delete some (`SyncState.trimHistory`, the same limits and classes).
+    static func exceedsHistory(_ entry: JobEntry) -> Bool {
+        guard let spec = entry.spec else { return true }
+        let keepSucceeded = spec.historySucceeded > 0 ? Int(spec.historySucceeded) : JobSync.defaultHistoryLimit
+        let keepFailed = spec.historyFailed > 0 ? Int(spec.historyFailed) : JobSync.defaultHistoryLimit
+        var succeeded = 0, failed = 0
+        for run in entry.runs.values where run.state.isTerminal {
+            if run.state == .succeeded { succeeded += 1 } else { failed += 1 }
+        }
+        return succeeded > keepSucceeded || failed > keepFailed
     }
 
     /// Applies a delete event.
