@@ -118,6 +118,9 @@ struct HerdBenchmark: AsyncParsableCommand {
                 arguments: [
                     "operator", "--etcd-endpoints", cluster.clientEndpoints.joined(separator: ","), "--replica-id", "herd-\(index)",
                     "--http-listen", "127.0.0.1:\(port)", "--lease-ttl", "10", "--log-level", "warning",
+                    // JSON lines, as the Helm chart installs replicas (the text format's handler
+                    // renders a logger's metadata each time it is set: once or twice a run).
+                    "--log-format", "json",
                 ],
                 logFile: cluster.rootDirectory + "/herd-\(index).log"))
         }
