@@ -82,7 +82,7 @@ extension InMemoryEtcd {
 
         /// etcd's request size limit, measured on the encoded request.
         static func checkSize(_ txn: Txn, limit: Int) throws(EtcdError) {
-            let size = (try? txn.proto.serializedBytes() as [UInt8])?.count ?? 0
+            let size = (try? txn.wireBytes())?.count ?? 0
             if size > limit {
                 throw InMemoryEtcd.requestTooLarge
             }

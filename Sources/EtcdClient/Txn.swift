@@ -24,6 +24,8 @@ public struct Txn: Sendable, Hashable {
         max(success.map(\.operationCount).reduce(0, +), failure.map(\.operationCount).reduce(0, +))
     }
 
+    /// The generated request, field for field. The client sends `wireBytes()` instead;
+    /// this is what `TxnWireEncodingTests` holds those bytes against.
     var proto: Etcdserverpb_TxnRequest {
         var request = Etcdserverpb_TxnRequest()
         request.compare = compare.map(\.proto)

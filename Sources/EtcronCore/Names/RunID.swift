@@ -18,7 +18,7 @@ public enum RunID {
         hash.feed(byte: UInt8(ascii: "/"))
         hash.feed(job)
         hash.feed(byte: UInt8(ascii: "@"))
-        let time = Decimal(scheduledUnix)
+        let time = DecimalDigits(scheduledUnix)
         hash.feed(time.bytes)
         // The padded time is of max(0, time): a negative time pads as 0.
         let digits = scheduledUnix < 0 ? [UInt8(ascii: "0")] : time.magnitudeDigits
@@ -41,7 +41,7 @@ public enum RunID {
     }
 
     /// A time's decimal digits, without building a string.
-    private struct Decimal {
+    private struct DecimalDigits {
         /// The digits of its magnitude, most significant first.
         var magnitudeDigits: [UInt8] = []
         var negative: Bool
