@@ -169,13 +169,11 @@ final class JobIndex: Sendable {
     /// would delete some (`SyncState.trimHistory`, the same limits and classes).
     static func exceedsHistory(_ entry: JobEntry) -> Bool {
         guard let spec = entry.spec else { return true }
-        let keepSucceeded = spec.historySucceeded > 0 ? Int(spec.historySucceeded) : JobSync.defaultHistoryLimit
-        let keepFailed = spec.historyFailed > 0 ? Int(spec.historyFailed) : JobSync.defaultHistoryLimit
         var succeeded = 0, failed = 0
         for run in entry.runs.values where run.state.isTerminal {
             if run.state == .succeeded { succeeded += 1 } else { failed += 1 }
         }
-        return succeeded > keepSucceeded || failed > keepFailed
+        return succeeded > spec.keepSucceeded || failed > spec.keepFailed
     }
 
     /// Applies a delete event.

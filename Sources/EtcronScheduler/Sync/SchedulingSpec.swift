@@ -36,4 +36,9 @@ struct SchedulingSpec: Sendable, Hashable {
         createdAtUnixMs = spec.createdAtUnixMs
         scheduleSinceUnixMs = spec.scheduleSinceUnixMs
     }
+
+    /// Finished runs kept per class (`history`; 0 means `JobSync.defaultHistoryLimit`):
+    /// succeeded runs, and failed ones (every other end).
+    var keepSucceeded: Int { historySucceeded > 0 ? Int(historySucceeded) : JobSync.defaultHistoryLimit }
+    var keepFailed: Int { historyFailed > 0 ? Int(historyFailed) : JobSync.defaultHistoryLimit }
 }

@@ -241,11 +241,9 @@ struct SyncState {
     mutating func trimHistory() {
         let finished = runs.values.filter { $0.state.isTerminal }
             .sorted { ($0.finishedAtUnixMs, $0.runID) > ($1.finishedAtUnixMs, $1.runID) }
-        let keepSucceeded = spec.historySucceeded > 0 ? Int(spec.historySucceeded) : JobSync.defaultHistoryLimit
-        let keepFailed = spec.historyFailed > 0 ? Int(spec.historyFailed) : JobSync.defaultHistoryLimit
         let succeeded = finished.filter { $0.state == .succeeded }
         let failed = finished.filter { $0.state.countsAsFailure }
-        let doomed = succeeded.dropFirst(keepSucceeded) + failed.dropFirst(keepFailed)
+        let doomed = succeeded.dropFirst(spec.keepSucceeded) + failed.dropFirst(spec.keepFailed)
         result.deletedRuns = doomed.map(\.runID).sorted()
         guard !result.deletedRuns.isEmpty else { return }
         let deleted = Set(result.deletedRuns)
