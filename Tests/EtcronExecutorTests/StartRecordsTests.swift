@@ -25,6 +25,14 @@ struct StartRecordsTests {
         return claimed
     }
 
+    /// Waits (30 s at most: CI machines are busy) until the run at `key` has a start time.
+    private func waitForStart(_ etcd: InMemoryEtcd, _ key: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, try Fixture.run(etcd, key).startedAtUnixMs == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     @Test("after the delay, the start of a run still running is written; a run finished first gets no write of its own")
     func writesOnlyRunning() async throws {
         let etcd = InMemoryEtcd()
@@ -38,10 +46,7 @@ struct StartRecordsTests {
         records.finished(runs[1].key)
         try await Task.sleep(for: .milliseconds(50))
         #expect(try Fixture.run(etcd, runs[0].key).startedAtUnixMs == 0, "not before the delay")
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, try Fixture.run(etcd, runs[0].key).startedAtUnixMs == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await waitForStart(etcd, runs[0].key)
         #expect(try Fixture.run(etcd, runs[0].key).startedAtUnixMs == 1_000)
         try await Task.sleep(for: .milliseconds(300))
         #expect(try Fixture.run(etcd, runs[1].key).startedAtUnixMs == 0)
@@ -57,16 +62,11 @@ struct StartRecordsTests {
         let loop = Task { await records.run() }
         defer { loop.cancel() }
         records.started(runs[0].key, recorder: runs[0].recorder, atUnixMs: 1_000, logger: Fixture.logger)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, try Fixture.run(etcd, runs[0].key).startedAtUnixMs == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await waitForStart(etcd, runs[0].key)
         // The queue is empty now: its task waits, and wakes for the next start.
         try await Task.sleep(for: .milliseconds(200))
         records.started(runs[1].key, recorder: runs[1].recorder, atUnixMs: 2_000, logger: Fixture.logger)
-        while ContinuousClock.now < deadline, try Fixture.run(etcd, runs[1].key).startedAtUnixMs == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await waitForStart(etcd, runs[1].key)
         #expect(try Fixture.run(etcd, runs[0].key).startedAtUnixMs == 1_000)
         #expect(try Fixture.run(etcd, runs[1].key).startedAtUnixMs == 2_000)
     }

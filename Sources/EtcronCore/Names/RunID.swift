@@ -18,46 +18,27 @@ public enum RunID {
         hash.feed(byte: UInt8(ascii: "/"))
         hash.feed(job)
         hash.feed(byte: UInt8(ascii: "@"))
-        let time = DecimalDigits(scheduledUnix)
-        hash.feed(time.bytes)
+        let time = String(scheduledUnix)  // up to 15 characters are kept inline: no allocation
+        hash.feed(time)
         // The padded time is of max(0, time): a negative time pads as 0.
-        let digits = scheduledUnix < 0 ? [UInt8(ascii: "0")] : time.magnitudeDigits
-        let padded = max(12, digits.count)
+        let digits = scheduledUnix < 0 ? "0".utf8 : time.utf8
         let value = hash.value
-        return String(unsafeUninitializedCapacity: 2 + padded + 1 + 16) { buffer in
-            buffer[0] = UInt8(ascii: "s")
-            buffer[1] = UInt8(ascii: "-")
-            for index in 0..<padded {
-                let fromEnd = padded - 1 - index
-                buffer[2 + index] = fromEnd < digits.count ? digits[digits.count - 1 - fromEnd] : UInt8(ascii: "0")
+        return String(unsafeUninitializedCapacity: 2 + max(12, digits.count) + 1 + 16) { buffer in
+            var count = 0
+            func append(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
             }
-            buffer[2 + padded] = UInt8(ascii: "-")
-            for index in 0..<16 {
-                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF
-                buffer[3 + padded + index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            scheduledPrefix.utf8.forEach(append)
+            for _ in digits.count..<max(12, digits.count) { append(UInt8(ascii: "0")) }
+            digits.forEach(append)
+            append(UInt8(ascii: "-"))
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
+                append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
             }
-            return 2 + padded + 1 + 16
+            return count
         }
-    }
-
-    /// A time's decimal digits, without building a string.
-    private struct DecimalDigits {
-        /// The digits of its magnitude, most significant first.
-        var magnitudeDigits: [UInt8] = []
-        var negative: Bool
-
-        init(_ value: Int64) {
-            negative = value < 0
-            var rest = value.magnitude
-            repeat {
-                magnitudeDigits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-                rest /= 10
-            } while rest > 0
-            magnitudeDigits.reverse()
-        }
-
-        /// As `String(value)` spells it.
-        var bytes: [UInt8] { negative ? [UInt8(ascii: "-")] + magnitudeDigits : magnitudeDigits }
     }
 
     /// The run of a manual trigger: `m-<trigger id>-<16 hex of tenant/name/trigger>`.
