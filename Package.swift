@@ -250,8 +250,13 @@ let package = Package(
         .executableTarget(
             name: "etcron-bench",
             dependencies: [
-                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronProto", "EtcronCore", "SpawnSupport",
+                "EtcdClient", "CronSchedule", "EtcdTestHarness", "EtcronProto", "EtcronCore", "EtcronExecutor", "SpawnSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -14,6 +14,7 @@ struct Bench: AsyncParsableCommand {
             SchedulerBenchmark.self,
             APIBenchmark.self,
             HerdBenchmark.self,
+            RunnerBenchmark.self,
             AuditBenchmark.self,
         ]
     )

@@ -132,6 +132,8 @@ struct HerdBenchmark: AsyncParsableCommand {
         figures.progress("leader herd-\(leader + 1); waiting \(dueUnix - now) s for the due second")
         try await Task.sleep(for: .seconds(dueUnix - now - 1))
         let cpuBefore = processes.map { Self.cpu($0) }
+        let etcd = ProcessProbe(pid: cluster.members[0].pid ?? 0)
+        let others = (etcd: etcd.cpuTime(), target: target.cpuTime())
         let revisionBefore = try await client.range(.key("herd/none")).header.revision
         let deadline = ContinuousClock.now + .seconds(Int64(wait) + 1)
         let read = { () async throws -> [HerdTarget.Arrival] in
@@ -151,6 +153,7 @@ struct HerdBenchmark: AsyncParsableCommand {
         let arrivals = try await read()
         let revisionAfter = try await client.range(.key("herd/none")).header.revision
         let cpuAfter = processes.map { Self.cpu($0) }
+        let othersAfter = (etcd: etcd.cpuTime(), target: target.cpuTime())
 
         let stages = try await HerdStages.read(client: client, keys: keys)
         let raw = try await SchedulerRawCeiling(client: client).measure(
@@ -175,6 +178,9 @@ struct HerdBenchmark: AsyncParsableCommand {
             let seconds = (after ?? .zero) - (before ?? .zero)
             figures.figure("herd_replica_\(index + 1)\(index == leader ? "_leader" : "")_cpu", String(format: "%.2f", seconds.seconds), "s")
         }
+        // Where the rest of the two cores went in the same window.
+        figures.figure("herd_etcd_cpu", String(format: "%.2f", ((othersAfter.etcd ?? .zero) - (others.etcd ?? .zero)).seconds), "s")
+        figures.figure("herd_target_cpu", String(format: "%.2f", ((othersAfter.target ?? .zero) - (others.target ?? .zero)).seconds), "s")
         figures.figure("target_ceiling_rps", String(Int(ceiling.requestsPerSecond)), "req/s")
         if let spawnCeiling { figures.figure("exec_spawn_ceiling", String(Int(spawnCeiling)), "runs/s") }
         figures.figure("raw_put_loop_median", String(Int(raw.sorted()[raw.count / 2])), "puts/s")

@@ -68,6 +68,22 @@ struct HerdTarget: Sendable {
         await process.kill()
     }
 
+    /// The CPU time nginx used so far: its master and its worker (the master's child).
+    func cpuTime() -> Duration? {
+        guard let master = process.pid else { return nil }
+        var pids = [master]
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // After the command name: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == master { pids.append(pid) }
+        }
+        return pids.compactMap { ProcessProbe(pid: $0).cpuTime() }.reduce(.zero, +)
+    }
+
     /// How many runs' requests were logged so far (a count of lines: cheap enough to poll
     /// while the herd runs, on the machine it is measured on).
     func received() -> Int {

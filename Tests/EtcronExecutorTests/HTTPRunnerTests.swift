@@ -87,6 +87,46 @@ struct HTTPRunnerTests {
         #expect(outcome.message == "no complete response within the 300 ms timeout")
     }
 
+    @Test("a response whose body stops coming times out with its status and the bytes that came")
+    func bodyTimesOut() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let outcome = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.http(base + "/trickle/10"), timeout: .milliseconds(500))
+        ).run()
+        #expect(outcome.result == .timedOut)
+        #expect(outcome.httpStatus == 200)
+        #expect(outcome.message == "no complete response within the 500 ms timeout (HTTP 200 received, body unfinished)")
+        #expect(RunnerFixtures.text(outcome) == "half")
+    }
+
+    @Test("a stop before the timeout stops the request; the timeout does not count after it")
+    func stopBeforeTimeout() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let hooks = HookRecorder()
+        let runner = TargetRunner(RunnerFixtures.request(RunnerFixtures.http(base + "/slow/10"), timeout: .seconds(1)))
+        let run = Task { await runner.run(onStarted: hooks.onStarted) }
+        #expect(try await hooks.waitUntilStarted())
+        runner.stop(reason: "replaced")
+        let outcome = await run.value
+        #expect(outcome.result == .stopped)
+        #expect(outcome.message == "replaced: request cancelled")
+    }
+
+    @Test("cancelling the run's task cancels its request")
+    func taskCancellation() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let hooks = HookRecorder()
+        let runner = TargetRunner(RunnerFixtures.request(RunnerFixtures.http(base + "/slow/10")))
+        let run = Task { await runner.run(onStarted: hooks.onStarted) }
+        #expect(try await hooks.waitUntilStarted())
+        let cancelled = ContinuousClock.now
+        run.cancel()
+        let outcome = await run.value
+        #expect(ContinuousClock.now - cancelled < .seconds(5))
+        #expect(outcome.result == .stopped)
+        #expect(outcome.message == "stopped (task cancelled): request cancelled")
+    }
+
     @Test("stop() cancels the request")
     func stopCancels() async throws {
         let base = try await HTTPTestServer.shared.url()

@@ -135,8 +135,8 @@ final class HookRecorder: Sendable {
 /// A small HTTP server (Python's http.server on loopback) started once for all HTTP tests.
 ///
 /// Paths: `/status/<code>` answers with that status, `/slow/<seconds>` waits first,
-/// `/big/<bytes>` sends a body of that size, `/redirect[<code>]/<url>` redirects (302 by
-/// default). Every answer's body echoes the method, the Idempotency-Key,
+/// `/big/<bytes>` sends a body of that size, `/trickle/<seconds>` sends half of its body
+/// and the rest after that pause, `/redirect[<code>]/<url>` redirects (302 by default). Every answer's body echoes the method, the Idempotency-Key,
 /// X-Etcron-Scheduled-Time, X-Etcron-Attempt, X-Custom, the Host, the client's port (one
 /// per connection), the request body and how many requests carried the same
 /// Idempotency-Key so far.
@@ -172,6 +172,16 @@ actor HTTPTestServer {
                 time.sleep(float(parts[1]))
             elif parts[0] == "big":
                 extra = b"x" * int(parts[1])
+            elif parts[0] == "trickle":
+                # Half a body, then a pause of that many seconds before the rest.
+                self.send_response(200)
+                self.send_header("Content-Length", "8")
+                self.end_headers()
+                self.wfile.write(b"half")
+                self.wfile.flush()
+                time.sleep(float(parts[1]))
+                self.wfile.write(b"rest")
+                return
             text = "method=%s\nidempotency-key=%s\nscheduled=%s\nattempt=%s\nx-custom=%s\nhits=%d\nhost=%s\nconnection=%d\nbody=%s\n" % (
                 self.command, key, self.headers.get("X-Etcron-Scheduled-Time", ""),
                 self.headers.get("X-Etcron-Attempt", ""), self.headers.get("X-Custom", ""),
