@@ -37,6 +37,8 @@ struct HTTPExchange: Sendable {
     /// Vets a redirect's target: its addresses, or why it may not be reached.
     let vet: @Sendable (URL) -> Result<[[UInt8]], HTTPFence.Refusal>
     var client: HTTPClient = HTTPTargetClient.shared
+    /// Where requests wait for one of the client's connections to their host.
+    var gate: HTTPHostGate = HTTPTargetClient.gate
     /// Redirects followed before the attempt fails.
     static let maxRedirects = 10
 
@@ -47,11 +49,17 @@ struct HTTPExchange: Sendable {
         var hop = Hop(url: url, method: method, body: self.body, headers: headers, addresses: addresses)
         do {
             for _ in 0...Self.maxRedirects {
-                let response = try await client.execute(hop.request(), deadline: .distantFuture)
-                status = Int(response.status.code)
-                body = OutputRingBuffer(capacity: capacity)
-                for try await chunk in response.body {
-                    chunk.withUnsafeReadableBytes { body.append($0) }
+                let host = hop.poolKey
+                guard await gate.enter(host) else { throw CancellationError() }
+                let response: HTTPClientResponse
+                do {
+                    defer { gate.leave(host) }
+                    response = try await client.execute(hop.request(), deadline: .distantFuture)
+                    status = Int(response.status.code)
+                    body = OutputRingBuffer(capacity: capacity)
+                    for try await chunk in response.body {
+                        chunk.withUnsafeReadableBytes { body.append($0) }
+                    }
                 }
                 guard let next = hop.redirect(response) else {
                     return Completion(status: status, body: body, finishedAt: Date())
@@ -83,6 +91,12 @@ struct HTTPExchange: Sendable {
         var body: Data
         var headers: [(String, String)]
         var addresses: [[UInt8]]
+
+        /// What the client's pool keys this hop's connections on: scheme, host and port.
+        var poolKey: String {
+            let scheme = url.scheme?.lowercased() ?? "http"
+            return "\(scheme)://\(url.host?.lowercased() ?? ""):\(url.port ?? (scheme == "https" ? 443 : 80))"
+        }
 
         /// The request, a plain-http one pinned to the vetted address.
         func request() -> HTTPClientRequest {

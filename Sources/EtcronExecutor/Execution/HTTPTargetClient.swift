@@ -28,6 +28,10 @@ enum HTTPTargetClient {
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }()
 
+    /// Lets as many requests per target host into the client as it keeps connections to
+    /// it (see `HTTPHostGate`).
+    static let gate = HTTPHostGate(permits: connectionsPerHost)
+
     /// Keep-alive connections kept per target host: enough that a burst of runs to one
     /// target is not serialised behind a few connections, few enough not to flood it.
     static let connectionsPerHost = 32
