@@ -106,8 +106,10 @@ struct RunnerBenchmark: AsyncParsableCommand {
             $0.http.body = Data("{}".utf8)
         }
         let timeout: Duration? = timeout > 0 ? .seconds(timeout) : nil
-        // One for all runs, as an executor has (making it reads the environment and HOME).
+        // One of each for all runs, as an executor has (settings read the environment and
+        // HOME; the metrics keep the instruments they made).
         let settings = TargetRunnerSettings()
+        let metrics = RunMetrics()
         // As the herd's replicas run: warnings only (each run logs its result at info).
         let logger = {
             var logger = Logger(label: "etcron.execution")
@@ -118,7 +120,7 @@ struct RunnerBenchmark: AsyncParsableCommand {
             let request = RunRequest(
                 runID: "bench-\(label)-\(index)", tenant: "bench", job: "job-\(index % 1_000)", scheduledUnix: 1_800_000_000,
                 target: target, attemptTimeout: timeout)
-            return await TargetRunner(request, settings: settings, logger: logger).run().result == .succeeded
+            return await TargetRunner(request, settings: settings, logger: logger, metrics: metrics).run().result == .succeeded
         }
     }
 
