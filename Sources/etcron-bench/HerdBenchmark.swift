@@ -10,7 +10,9 @@ import SwiftProtobuf
 /// `etcron-bench herd`: the top of the hour end to end. Registers `--jobs` jobs of which
 /// `--due` fire in the same second, all POSTing to a local nginx whose access log records
 /// each request's arrival (`$msec`) and `Idempotency-Key` (the run ID); starts
-/// `--replicas` executing replicas; lets the second come; and reads the log (with
+/// `--replicas` executing replicas; lets the second come (`--bursts` times, `--burst-gap`
+/// apart, different jobs each time: the start delays are the bursts' medians, the CPU
+/// figures per burst); and reads the log (with
 /// `--target exec`, `/bin/true` through the exec guard, the starts the runs' records hold):
 /// start delay (arrival minus scheduled time) p50, p99, max, runs started per second, runs received
 /// against due, duplicates, etcd writes per run, the replicas' CPU. Baselines in the same
@@ -43,8 +45,14 @@ struct HerdBenchmark: AsyncParsableCommand {
     @Option(help: "http (POST to a local nginx) or exec (/bin/true through the exec guard).")
     var target: Target = .http
 
-    @Option(help: "Seconds to wait after the due second for the runs to arrive.")
+    @Option(help: "Seconds to wait after the last due second for the runs to arrive.")
     var wait = 40
+
+    @Option(help: "Due seconds (bursts of --due jobs each, different jobs); the start delays printed are their medians.")
+    var bursts = 3
+
+    @Option(help: "Seconds between the bursts' due seconds.")
+    var burstGap = 15
 
     @Option(help: "The etcron executable (default: $ETCRON_BINARY, else etcron next to this executable).")
     var etcron: String?
@@ -53,6 +61,8 @@ struct HerdBenchmark: AsyncParsableCommand {
         guard jobs >= due, due >= 1, jobs >= tenants, tenants >= 1 else {
             throw ValidationError("--jobs must be at least --due (at least 1) and --tenants (at least 1)")
         }
+        guard bursts >= 1, jobs >= due * bursts else { throw ValidationError("--bursts must be at least 1, and --jobs at least --due times --bursts") }
+        guard burstGap >= 5 else { throw ValidationError("--burst-gap must be at least 5 seconds") }
         guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be from 1 to 9") }
     }
 
@@ -86,12 +96,17 @@ struct HerdBenchmark: AsyncParsableCommand {
         let dueUnix = Int64(Date().timeIntervalSince1970) + 45 + Int64(jobs / 10_000)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let fields = calendar.dateComponents([.second, .minute, .hour, .day, .month], from: Date(timeIntervalSince1970: Double(dueUnix)))
-        let dueSchedule = "\(fields.second!) \(fields.minute!) \(fields.hour!) \(fields.day!) \(fields.month!) *"
-        figures.progress("registering \(jobs) jobs, \(due) due at \(RFC3339.utc(milliseconds: dueUnix * 1000)) (\(dueSchedule) UTC)")
+        let dueTimes = (0..<bursts).map { dueUnix + Int64($0 * burstGap) }
+        let dueSchedules = dueTimes.map { time in
+            let fields = calendar.dateComponents([.second, .minute, .hour, .day, .month], from: Date(timeIntervalSince1970: Double(time)))
+            return "\(fields.second!) \(fields.minute!) \(fields.hour!) \(fields.day!) \(fields.month!) *"
+        }
+        figures.progress(
+            "registering \(jobs) jobs, \(due) due at \(RFC3339.utc(milliseconds: dueUnix * 1000)) (\(dueSchedules[0]) UTC)"
+                + (bursts > 1 ? " and as many again every \(burstGap) s, \(bursts) bursts" : ""))
         let createdAt = Date()
         let specs = try (0..<jobs).map { index -> TxnOperation in
-            var spec = bench.spec(index, schedule: index < due ? dueSchedule : "0 0 1 1 *", createdAt: createdAt)
+            var spec = bench.spec(index, schedule: index < due * bursts ? dueSchedules[index / due] : "0 0 1 1 *", createdAt: createdAt)
             spec.concurrencyPolicy = .allow
             if self.target == .http {
                 spec.target.http.method = "POST"
@@ -135,18 +150,24 @@ struct HerdBenchmark: AsyncParsableCommand {
         let etcd = ProcessProbe(pid: cluster.members[0].pid ?? 0)
         let others = (etcd: etcd.cpuTime(), target: target.cpuTime())
         let revisionBefore = try await client.range(.key("herd/none")).header.revision
-        let deadline = ContinuousClock.now + .seconds(Int64(wait) + 1)
         let read = { () async throws -> [HerdTarget.Arrival] in
             self.target == .http ? target.arrivals() : try await Self.recordedStarts(client: client, keys: keys)
         }
-        // Polled cheaply (a line count, or a read of the runs once a second), so that the
-        // bench takes little of the CPU it measures.
-        while ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(self.target == .http ? 500 : 1000))
-            if self.target == .http {
-                if target.received() >= due { break }
-            } else if Set(try await read().map(\.key)).count >= due {
-                break
+        for (number, time) in dueTimes.enumerated() {
+            let untilDue = Double(time - 1) - Date().timeIntervalSince1970
+            if untilDue > 0 { try await Task.sleep(for: .milliseconds(Int64(untilDue * 1000))) }
+            // Until this burst's runs arrived, or (before the last) shortly before the next.
+            let limit = number == bursts - 1 ? wait + 1 : burstGap - 2
+            let deadline = ContinuousClock.now + .seconds(limit)
+            // Polled cheaply (a line count, or a read of the runs once a second), so that the
+            // bench takes little of the CPU it measures.
+            while ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(self.target == .http ? 500 : 1000))
+                if self.target == .http {
+                    if target.received() >= due * (number + 1) { break }
+                } else if Set(try await read().map(\.key)).count >= due * (number + 1) {
+                    break
+                }
             }
         }
         try await Task.sleep(for: .seconds(2))  // duplicates arriving late
@@ -160,27 +181,24 @@ struct HerdBenchmark: AsyncParsableCommand {
             puts: 40_000, width: 1, rounds: 3, etcd: ProcessProbe(pid: cluster.members[0].pid ?? 0), figures: figures
         ).rates
 
-        let delays = arrivals.map { max(0, $0.arrivalMs - dueUnix * 1000) }.sorted()
-        func quantile(_ q: Double) -> Int64 { HerdStages.quantile(delays, q) }
         let distinct = Set(arrivals.map(\.key)).count
-        let span = Double((arrivals.map(\.arrivalMs).max() ?? 0) - (arrivals.map(\.arrivalMs).min() ?? 0)) / 1000
-        figures.figure("herd_due", String(due), "runs")
+        figures.figure("herd_due", String(due * bursts), "runs")
         figures.figure("herd_received", String(distinct), "runs")
         figures.figure("herd_duplicates", String(arrivals.count - distinct), "requests")
-        figures.figure("herd_start_delay_p50", String(quantile(0.5)), "ms")
-        figures.figure("herd_start_delay_p99", String(quantile(0.99)), "ms")
-        figures.figure("herd_start_delay_max", String(delays.last ?? 0), "ms")
-        figures.figure("herd_runs_started_per_second", String(Int(Double(distinct) / max(span, 0.001))), "runs/s")
+        HerdBursts(arrivals: arrivals, dueTimes: dueTimes).report(to: figures)
         // Each transaction is one revision however many runs it writes.
         figures.figure("herd_etcd_revisions_per_run", String(format: "%.2f", Double(revisionAfter - revisionBefore) / Double(max(distinct, 1))), "revisions")
         stages.report(to: figures, leader: "herd-\(leader + 1)")
+        // CPU per burst: the whole window's, divided by the bursts.
+        func perBurst(_ before: Duration?, _ after: Duration?) -> String {
+            String(format: "%.2f", ((after ?? .zero) - (before ?? .zero)).seconds / Double(bursts))
+        }
         for (index, (before, after)) in zip(cpuBefore, cpuAfter).enumerated() {
-            let seconds = (after ?? .zero) - (before ?? .zero)
-            figures.figure("herd_replica_\(index + 1)\(index == leader ? "_leader" : "")_cpu", String(format: "%.2f", seconds.seconds), "s")
+            figures.figure("herd_replica_\(index + 1)\(index == leader ? "_leader" : "")_cpu", perBurst(before, after), "s")
         }
         // Where the rest of the two cores went in the same window.
-        figures.figure("herd_etcd_cpu", String(format: "%.2f", ((othersAfter.etcd ?? .zero) - (others.etcd ?? .zero)).seconds), "s")
-        figures.figure("herd_target_cpu", String(format: "%.2f", ((othersAfter.target ?? .zero) - (others.target ?? .zero)).seconds), "s")
+        figures.figure("herd_etcd_cpu", perBurst(others.etcd, othersAfter.etcd), "s")
+        figures.figure("herd_target_cpu", perBurst(others.target, othersAfter.target), "s")
         figures.figure("target_ceiling_rps", String(Int(ceiling.requestsPerSecond)), "req/s")
         if let spawnCeiling { figures.figure("exec_spawn_ceiling", String(Int(spawnCeiling)), "runs/s") }
         figures.figure("raw_put_loop_median", String(Int(raw.sorted()[raw.count / 2])), "puts/s")
