@@ -140,24 +140,7 @@ struct RunnerBenchmark: AsyncParsableCommand {
     private func timed(count: Int, _ operation: @escaping @Sendable (Int) async -> Bool) async throws -> Side {
         let cpuBefore = processCPUTime()
         let start = ContinuousClock.now
-        let failures = await withTaskGroup(of: Bool.self) { group in
-            var next = 0
-            var failures = 0
-            while next < min(concurrency, count) {
-                let index = next
-                group.addTask { await operation(index) }
-                next += 1
-            }
-            for await succeeded in group {
-                if !succeeded { failures += 1 }
-                if next < count {
-                    let index = next
-                    group.addTask { await operation(index) }
-                    next += 1
-                }
-            }
-            return failures
-        }
+        let failures = try await inFlightResults(Array(0..<count), width: concurrency, operation).filter { !$0 }.count
         let elapsed = ContinuousClock.now - start
         let cpu = processCPUTime() - cpuBefore
         guard failures == 0 else { throw FailoverError("\(failures) of \(count) requests did not succeed") }

@@ -39,10 +39,7 @@ final class HTTPHostGate: Sendable {
     /// no place and must not `leave`.
     func enter(_ host: String) async -> Bool {
         let id: Int? = state.withLock { state in
-            if state.hosts[host, default: Host()].inside < permits {
-                state.hosts[host, default: Host()].inside += 1
-                return nil
-            }
+            if takePlace(for: host, in: &state) { return nil }
             state.nextID += 1
             return state.nextID
         }
@@ -53,10 +50,7 @@ final class HTTPHostGate: Sendable {
                 // waiter or is seen here.
                 let immediate: Bool? = state.withLock { state in
                     if Task.isCancelled { return false }
-                    if state.hosts[host, default: Host()].inside < permits {
-                        state.hosts[host, default: Host()].inside += 1
-                        return true
-                    }
+                    if takePlace(for: host, in: &state) { return true }
                     state.hosts[host, default: Host()].waiting.append(Waiter(id: id, continuation: continuation))
                     return nil
                 }
@@ -69,6 +63,13 @@ final class HTTPHostGate: Sendable {
             }
             waiter?.continuation.resume(returning: false)
         }
+    }
+
+    /// Takes a free place for `host`, if there is one.
+    private func takePlace(for host: String, in state: inout State) -> Bool {
+        guard state.hosts[host, default: Host()].inside < permits else { return false }
+        state.hosts[host, default: Host()].inside += 1
+        return true
     }
 
     /// Gives back the place of a request to `host` that `enter` let in: the first waiter,
