@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what etcron needs on a fresh Debian 12 machine that has the Swift toolchain:
-# the gRPC C core and protobuf (to build), etcd (to run and test), openssl (test certs),
+# the gRPC C core and protobuf (to build), glibc's and libstdc++'s static libraries (the exec
+# guard is a static executable), etcd (to run and test), openssl (test certs),
 # tzdata (time zones), iproute2 (`etcron gameday`'s network namespaces). Installs only what is
 # missing; needs root (or sudo) for apt.
 set -euo pipefail
 
-packages=(libgrpc-dev libprotobuf-dev protobuf-compiler etcd-server etcd-client openssl tzdata procps util-linux iproute2)
+packages=(libgrpc-dev libprotobuf-dev protobuf-compiler libc6-dev libstdc++-12-dev etcd-server etcd-client openssl tzdata procps util-linux iproute2)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

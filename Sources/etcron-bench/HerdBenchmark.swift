@@ -150,28 +150,24 @@ struct HerdBenchmark: AsyncParsableCommand {
         let etcd = ProcessProbe(pid: cluster.members[0].pid ?? 0)
         let others = (etcd: etcd.cpuTime(), target: target.cpuTime())
         let revisionBefore = try await client.range(.key("herd/none")).header.revision
-        let read = { () async throws -> [HerdTarget.Arrival] in
-            self.target == .http ? target.arrivals() : try await Self.recordedStarts(client: client, keys: keys)
-        }
+        let recorded = self.target == .exec ? HerdRecordedStarts(client: client, keys: keys, after: revisionBefore) : nil
+        defer { recorded?.stop() }
         for (number, time) in dueTimes.enumerated() {
             let untilDue = Double(time - 1) - Date().timeIntervalSince1970
             if untilDue > 0 { try await Task.sleep(for: .milliseconds(Int64(untilDue * 1000))) }
             // Until this burst's runs arrived, or (before the last) shortly before the next.
             let limit = number == bursts - 1 ? wait + 1 : burstGap - 2
             let deadline = ContinuousClock.now + .seconds(limit)
-            // Polled cheaply (a line count, or a read of the runs once a second), so that the
+            // Polled cheaply (a line count, or the starts the watch has seen), so that the
             // bench takes little of the CPU it measures.
             while ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(self.target == .http ? 500 : 1000))
-                if self.target == .http {
-                    if target.received() >= due * (number + 1) { break }
-                } else if Set(try await read().map(\.key)).count >= due * (number + 1) {
-                    break
-                }
+                try await Task.sleep(for: .milliseconds(500))
+                if (recorded?.count ?? target.received()) >= due * (number + 1) { break }
             }
         }
         try await Task.sleep(for: .seconds(2))  // duplicates arriving late
-        let arrivals = try await read()
+        recorded?.stop()
+        let arrivals = self.target == .http ? target.arrivals() : try await HerdRecordedStarts.read(client: client, keys: keys)
         let revisionAfter = try await client.range(.key("herd/none")).header.revision
         let cpuAfter = processes.map { Self.cpu($0) }
         let othersAfter = (etcd: etcd.cpuTime(), target: target.cpuTime())
@@ -203,21 +199,6 @@ struct HerdBenchmark: AsyncParsableCommand {
         if let spawnCeiling { figures.figure("exec_spawn_ceiling", String(Int(spawnCeiling)), "runs/s") }
         figures.figure("raw_put_loop_median", String(Int(raw.sorted()[raw.count / 2])), "puts/s")
         for process in processes { await process.kill() }
-    }
-
-    /// The starts the runs' records hold (exec targets: etcron's own record of the start,
-    /// one per run, so duplicates cannot show here).
-    private static func recordedStarts(client: EtcdClient, keys: JobKeys) async throws -> [HerdTarget.Arrival] {
-        var starts: [HerdTarget.Arrival] = []
-        try await client.rangePaged(.prefix(keys.jobs), pageSize: 5000) { kvs in
-            for kv in kvs {
-                guard case .run(_, let runID)? = RecordKey(kv.keyString, keys: keys),
-                    let run = try? Etcron_V1_Run(serializedBytes: kv.value), run.startedAtUnixMs > 0
-                else { continue }
-                starts.append(HerdTarget.Arrival(arrivalMs: run.startedAtUnixMs, key: runID))
-            }
-        }
-        return starts
     }
 
     private static func cpu(_ process: ManagedProcess) -> Duration? {

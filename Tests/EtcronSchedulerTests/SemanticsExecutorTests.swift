@@ -65,6 +65,9 @@ extension SemanticsProcessTests {
                 return runs.allSatisfy({ !$0.isActive }) ? runs : nil
             })
             await victim.process.kill()
+            // A target that outlived its executor would mark its end at most 4 s after the kill.
+            let settle = killedMs + 5_000 - Wall.nowMs
+            if settle > 0 { try await Task.sleep(for: .milliseconds(settle)) }
             let byID = Dictionary(uniqueKeysWithValues: finished.map { ($0.runID, $0) })
             let all = AttemptMark.read(marks)
             print("killed \(victim.id) (pid \(victimPid)) at \(killedMs % 100_000); marks: \(all.map { "\($0.event) \($0.runID.prefix(16)) #\($0.attempt) pid \($0.executor) \($0.atMs % 100_000)" })")
@@ -94,9 +97,15 @@ extension SemanticsProcessTests {
                     #expect(ended.state == .failed && ended.attempts == 1, "\(ended.state): \(ended.message)")
                 }
             }
-            // Nothing the lost executor started should run on after it died.
-            let afterDeath = all.filter { $0.executor == victimPid && $0.atMs > killedMs }
-            #expect(afterDeath.isEmpty, "the killed executor's children ran on: \(afterDeath.map { "\($0.event) \($0.runID) at \($0.atMs)" })")
+            // Nothing the lost executor started should run on after it died: no attempt begun
+            // under it ends (an orphan's end mark names its new parent, not the executor, so
+            // attempts are matched by run and number), and nothing marks its pid after the kill.
+            let victimAttempts = Set(starts.filter { $0.executor == victimPid }.map { "\($0.runID)#\($0.attempt)" })
+            #expect(!victimAttempts.isEmpty)
+            let afterDeath = all.filter {
+                ($0.executor == victimPid && $0.atMs > killedMs) || ($0.event == "end" && victimAttempts.contains("\($0.runID)#\($0.attempt)"))
+            }
+            #expect(afterDeath.isEmpty, "the killed executor's children ran on: \(afterDeath.map { "\($0.event) \($0.runID) #\($0.attempt) at \($0.atMs)" })")
         }
     }
 }
