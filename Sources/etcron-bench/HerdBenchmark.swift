@@ -147,6 +147,7 @@ struct HerdBenchmark: AsyncParsableCommand {
         figures.progress("leader herd-\(leader + 1); waiting \(dueUnix - now) s for the due second")
         try await Task.sleep(for: .seconds(dueUnix - now - 1))
         let cpuBefore = processes.map { Self.cpu($0) }
+        let childrenBefore = processes.map { Self.childrenCPU($0) }
         let etcd = ProcessProbe(pid: cluster.members[0].pid ?? 0)
         let others = (etcd: etcd.cpuTime(), target: target.cpuTime())
         let revisionBefore = try await client.range(.key("herd/none")).header.revision
@@ -170,6 +171,7 @@ struct HerdBenchmark: AsyncParsableCommand {
         let arrivals = self.target == .http ? target.arrivals() : try await HerdRecordedStarts.read(client: client, keys: keys)
         let revisionAfter = try await client.range(.key("herd/none")).header.revision
         let cpuAfter = processes.map { Self.cpu($0) }
+        let childrenAfter = processes.map { Self.childrenCPU($0) }
         let othersAfter = (etcd: etcd.cpuTime(), target: target.cpuTime())
 
         let stages = try await HerdStages.read(client: client, keys: keys)
@@ -195,6 +197,11 @@ struct HerdBenchmark: AsyncParsableCommand {
         // Where the rest of the two cores went in the same window.
         figures.figure("herd_etcd_cpu", perBurst(others.etcd, othersAfter.etcd), "s")
         figures.figure("herd_target_cpu", perBurst(others.target, othersAfter.target), "s")
+        if self.target == .exec {
+            // The exec guards and their targets, which the replicas reaped.
+            let children = zip(childrenBefore, childrenAfter).reduce(Duration.zero) { $0 + (($1.1 ?? .zero) - ($1.0 ?? .zero)) }
+            figures.figure("herd_exec_children_cpu", perBurst(.zero, children), "s")
+        }
         figures.figure("target_ceiling_rps", String(Int(ceiling.requestsPerSecond)), "req/s")
         if let spawnCeiling { figures.figure("exec_spawn_ceiling", String(Int(spawnCeiling)), "runs/s") }
         figures.figure("raw_put_loop_median", String(Int(raw.sorted()[raw.count / 2])), "puts/s")
@@ -203,6 +210,10 @@ struct HerdBenchmark: AsyncParsableCommand {
 
     private static func cpu(_ process: ManagedProcess) -> Duration? {
         process.pid.flatMap { ProcessProbe(pid: $0).cpuTime() }
+    }
+
+    private static func childrenCPU(_ process: ManagedProcess) -> Duration? {
+        process.pid.flatMap { ProcessProbe(pid: $0).childrenCPUTime() }
     }
 
     /// The index of the replica that leads.
