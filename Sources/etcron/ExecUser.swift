@@ -59,7 +59,9 @@ enum ExecUser {
     /// The environment and working directory of targets run as `runAs`: its own HOME,
     /// USER and LOGNAME (from the user database; `/` when it has no home), never the
     /// replica's.
-    static func settings(runAs: ExecGuard.Launcher.RunAs, launcher: ExecGuard.Launcher, fence: HTTPFence) -> TargetRunnerSettings {
+    static func settings(
+        runAs: ExecGuard.Launcher.RunAs, launcher: ExecGuard.Launcher, fence: HTTPFence, httpConnectionsPerHost: Int
+    ) -> TargetRunnerSettings {
         let entry = getpwuid(runAs.uid)
         let home = entry.map { String(cString: $0.pointee.pw_dir) } ?? "/"
         let name = entry.map { String(cString: $0.pointee.pw_name) } ?? String(runAs.uid)
@@ -69,7 +71,9 @@ enum ExecUser {
         environment["LOGNAME"] = name
         var isDirectory: ObjCBool = false
         let directory = FileManager.default.fileExists(atPath: home, isDirectory: &isDirectory) && isDirectory.boolValue ? home : "/"
-        return TargetRunnerSettings(inheritedEnvironment: environment, defaultWorkingDirectory: directory, execGuard: launcher, httpFence: fence)
+        return TargetRunnerSettings(
+            inheritedEnvironment: environment, defaultWorkingDirectory: directory, execGuard: launcher, httpFence: fence,
+            httpConnectionsPerHost: httpConnectionsPerHost)
     }
 }
 

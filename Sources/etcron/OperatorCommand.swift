@@ -118,9 +118,11 @@ func targetSettings(_ configuration: ReplicaConfiguration, logger: Logger) throw
         let runAs = try ExecUser.resolve(user, guardInstalled: launcher != nil)
         launcher?.runAs = runAs
         logger.info("exec targets run as \(user)", metadata: ["uid": "\(runAs.uid)", "gid": "\(runAs.gid)"])
-        if let launcher { return ExecUser.settings(runAs: runAs, launcher: launcher, fence: fence) }
+        if let launcher {
+            return ExecUser.settings(runAs: runAs, launcher: launcher, fence: fence, httpConnectionsPerHost: configuration.httpConnectionsPerHost)
+        }
     }
-    return TargetRunnerSettings(execGuard: launcher, httpFence: fence)
+    return TargetRunnerSettings(execGuard: launcher, httpFence: fence, httpConnectionsPerHost: configuration.httpConnectionsPerHost)
 }
 
 /// The `/v1` API's tokens: nil (and a warning) without a token file; a malformed file
@@ -198,6 +200,9 @@ struct ReplicaFlags: ParsableArguments {
     @Option(name: .customLong("http-deny-networks"), help: "Comma-separated CIDRs no http target may reach (beyond link-local, etcd and the replicas).")
     var httpDenyNetworks: String?
 
+    @Option(name: .customLong("http-connections-per-host"), help: "Keep-alive connections kept to each http target host, 1-4096 (default 32); more runs to one host wait for one.")
+    var httpConnectionsPerHost: String?
+
     @Option(name: .customLong("api-tokens-file"), help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants); without it /v1 answers 401.")
     var apiTokensFile: String?
 
@@ -225,6 +230,7 @@ struct ReplicaFlags: ParsableArguments {
         flags["api-tokens-file"] = apiTokensFile
         flags["exec-user"] = execUser
         flags["http-deny-networks"] = httpDenyNetworks
+        flags["http-connections-per-host"] = httpConnectionsPerHost
         flags["http-tls-cert-file"] = httpTLSCertFile
         flags["http-tls-key-file"] = httpTLSKeyFile
         flags["api-rate-limit"] = apiRateLimit

@@ -89,19 +89,29 @@ struct HTTPHostGateTests {
         #expect(gate.hostCount == 0)
     }
 
+    @Test("the connections-per-host setting sizes the client's gate; settings with the same count share one client")
+    func connectionsPerHost() {
+        #expect(TargetRunnerSettings().http.gate.permits == 32)
+        let three = TargetRunnerSettings(httpConnectionsPerHost: 3)
+        #expect(three.http.gate.permits == 3)
+        #expect(TargetRunnerSettings(httpConnectionsPerHost: 3).http.gate === three.http.gate)
+        #expect(TargetRunnerSettings(httpConnectionsPerHost: 3).http.client === three.http.client)
+        #expect(TargetRunnerSettings().http.client !== three.http.client)
+    }
+
     @Test("an http attempt waiting at the gate is cut short by its cancellation (a stop or a timeout) without reaching the target")
     func exchangeWaiting() async throws {
         let gate = HTTPHostGate(permits: 1)
         let exchange = HTTPExchange(
             url: URL(string: "http://target.example:8080/run")!, method: "POST", headers: [], body: Data(), addresses: [[10, 0, 0, 1]],
-            capacity: 1024, vet: { _ in .success([[10, 0, 0, 1]]) }, gate: gate)
+            capacity: 1024, vet: { _ in .success([[10, 0, 0, 1]]) }, http: HTTPTargetClient.shared().gated(by: gate))
         let host = "http://target.example:8080"
         #expect(await gate.enter(host))
         let attempt = Task { await exchange.perform() }
         try await Self.waitUntil(gate, waiting: 1, host: host)
         attempt.cancel()
         let completion = await attempt.value
-        #expect(completion.error is CancellationError && completion.status == nil)
+        #expect(completion.error is CancellationError && completion.status == nil && completion.sentAt == nil)
         #expect(gate.load(host) == (inside: 1, waiting: 0))
         gate.leave(host)
         #expect(gate.hostCount == 0)

@@ -112,6 +112,62 @@ struct HTTPRunnerTests {
         #expect(outcome.message == "replaced: request cancelled")
     }
 
+    /// Settings whose http requests go through `gate`, and the gate's key for `base`'s host.
+    private static func gated(_ gate: HTTPHostGate, base: String) -> (TargetRunnerSettings, String) {
+        var settings = TargetRunnerSettings()
+        settings.http = settings.http.gated(by: gate)
+        let url = URL(string: base)!
+        return (settings, "http://\(url.host!):\(url.port!)")
+    }
+
+    @Test("an attempt waiting for a free connection to its host starts, and its timeout counts, only once its request is sent")
+    func startsWhenSent() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let gate = HTTPHostGate(permits: 1)
+        let (settings, host) = Self.gated(gate, base: base)
+        #expect(await gate.enter(host))  // every connection to the host is in use
+        let hooks = HookRecorder()
+        let runner = TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.http(base + "/status/200"), timeout: .milliseconds(300)), settings: settings)
+        let run = Task { await runner.run(onStarted: hooks.onStarted, onAttempt: hooks.onAttempt) }
+        try await HTTPHostGateTests.waitUntil(gate, waiting: 1, host: host)
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(hooks.startedDates.isEmpty, "not started while it waits")
+        let freed = Date()
+        gate.leave(host)
+        let outcome = await run.value
+        #expect(outcome.result == .succeeded, "\(outcome.message)")
+        #expect(outcome.message == "HTTP 200")
+        let started = try #require(hooks.startedDates.first)
+        let attempt = try #require(hooks.reports.first)
+        #expect(started >= freed && attempt.startedAt >= freed, "the start is when the request went out")
+        #expect(gate.hostCount == 0)
+    }
+
+    @Test("a stop while the attempt waits for a free connection ends it, stopped and never sent")
+    func stopWhileWaiting() async throws {
+        let base = try await HTTPTestServer.shared.url()
+        let gate = HTTPHostGate(permits: 1)
+        let (settings, host) = Self.gated(gate, base: base)
+        #expect(await gate.enter(host))
+        let hooks = HookRecorder()
+        let runner = TargetRunner(RunnerFixtures.request(RunnerFixtures.http(base + "/status/200"), timeout: .seconds(30)), settings: settings)
+        let run = Task { await runner.run(onStarted: hooks.onStarted) }
+        try await HTTPHostGateTests.waitUntil(gate, waiting: 1, host: host)
+        try await Task.sleep(for: .milliseconds(200))
+        let stopped = Date()
+        runner.stop(reason: "replaced")
+        let outcome = await run.value
+        #expect(outcome.result == .stopped)
+        #expect(outcome.message == "replaced: not sent (it waited for a free connection to 127.0.0.1)")
+        // An attempt that never reached its target counts as starting when it ended (as one
+        // refused by the fence does), not when it began to wait.
+        #expect(hooks.startedDates.count == 1 && hooks.startedDates.allSatisfy { $0 >= stopped })
+        #expect(gate.load(host) == (inside: 1, waiting: 0), "it left the queue without taking a place")
+        gate.leave(host)
+        #expect(gate.hostCount == 0)
+    }
+
     @Test("cancelling the run's task cancels its request")
     func taskCancellation() async throws {
         let base = try await HTTPTestServer.shared.url()

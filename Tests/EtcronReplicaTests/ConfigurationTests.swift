@@ -219,7 +219,7 @@ struct ConfigurationTests {
         #expect(Set(names) == [
             "etcd-endpoints", "etcd-ca-file", "etcd-cert-file", "etcd-key-file", "etcd-username", "etcd-password-file",
             "etcd-password", "key-prefix", "replica-id", "http-listen", "advertise-address", "lease-ttl", "executor",
-            "scheduler-workers", "history-retention", "history-gc-interval", "job-metrics-limit", "api-rate-limit", "api-max-body-bytes", "exec-user", "http-deny-networks", "http-tls-cert-file", "http-tls-key-file", "api-tokens-file", "gameday-actions", "log-level", "log-format", "config",
+            "scheduler-workers", "history-retention", "history-gc-interval", "job-metrics-limit", "api-rate-limit", "api-max-body-bytes", "exec-user", "http-deny-networks", "http-connections-per-host", "http-tls-cert-file", "http-tls-key-file", "api-tokens-file", "gameday-actions", "log-level", "log-format", "config",
         ])
         let password = ReplicaConfiguration.settings.first { $0.name == "etcd-password" }
         #expect(password?.flag == nil)
@@ -274,6 +274,9 @@ struct PrecedenceCase: Sendable, CustomTestStringConvertible {
         .init(name: "history-retention", defaultValue: "604800", fileValue: "3600", environmentValue: "60", flagValue: "5") { String($0.historyRetention) },
         .init(name: "history-gc-interval", defaultValue: "600", fileValue: "60", environmentValue: "30", flagValue: "1") { String($0.historyGCInterval) },
         .init(name: "job-metrics-limit", defaultValue: "100", fileValue: "0", environmentValue: "1000", flagValue: "7") { String($0.jobMetricsLimit) },
+        .init(name: "http-connections-per-host", defaultValue: "32", fileValue: "64", environmentValue: "4096", flagValue: "1") {
+            String($0.httpConnectionsPerHost)
+        },
         .init(name: "key-prefix", defaultValue: "/etcron/", fileValue: "/file/", environmentValue: "/env/", flagValue: "/flag/") { $0.keyPrefix },
         .init(name: "replica-id", defaultValue: "replica-test", fileValue: "file-1", environmentValue: "env-1", flagValue: "flag-1") { $0.replicaID },
         .init(name: "http-listen", defaultValue: "0.0.0.0:8080", fileValue: "127.0.0.1:1", environmentValue: "127.0.0.1:2", flagValue: "127.0.0.1:0") {
@@ -336,6 +339,8 @@ struct BadValue: Sendable, CustomTestStringConvertible {
         .init(flags: ["history-retention": "0"], setting: "history-retention", reason: "0 is outside 1-315360000"),
         .init(flags: ["history-gc-interval": "86401"], setting: "history-gc-interval", reason: "86401 is outside 1-86400"),
         .init(flags: ["job-metrics-limit": "-1"], setting: "job-metrics-limit", reason: "-1 is outside 0-100000"),
+        .init(flags: ["http-connections-per-host": "0"], setting: "http-connections-per-host", reason: "0 is outside 1-4096"),
+        .init(flags: ["http-connections-per-host": "4097"], setting: "http-connections-per-host", reason: "4097 is outside 1-4096"),
         .init(flags: ["log-level": "verbose"], setting: "log-level", reason: #""verbose" is not one of trace, debug, info, notice, warning, error, critical"#),
         .init(flags: ["log-format": "xml"], setting: "log-format", reason: #""xml" is not one of text, json"#),
         .init(flags: ["etcd-endpoint": "a:1"], setting: "etcd-endpoint", reason: "unknown setting (did you mean etcd-endpoints?)"),

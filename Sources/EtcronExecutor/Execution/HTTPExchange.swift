@@ -19,6 +19,9 @@ struct HTTPExchange: Sendable {
         var status: Int?
         /// The last bytes of its body.
         var body: OutputRingBuffer
+        /// When the first request went to the client (its host's gate let it in); nil
+        /// when it never did.
+        var sentAt: Date?
         /// The transport error, if the request did not complete.
         var error: (any Error)?
         /// Why a redirect was not followed (the fence refused its target).
@@ -36,25 +39,31 @@ struct HTTPExchange: Sendable {
     let capacity: Int
     /// Vets a redirect's target: its addresses, or why it may not be reached.
     let vet: @Sendable (URL) -> Result<[[UInt8]], HTTPFence.Refusal>
-    var client: HTTPClient = HTTPTargetClient.shared
-    /// Where requests wait for one of the client's connections to their host.
-    var gate: HTTPHostGate = HTTPTargetClient.gate
+    /// The client and the gate where requests wait for one of its connections to their host.
+    var http: HTTPTargetClient = .shared()
     /// Redirects followed before the attempt fails.
     static let maxRedirects = 10
 
-    /// Sends the request (and its redirects) and reads the response to its end.
-    func perform() async -> Completion {
+    /// Sends the request (and its redirects) and reads the response to its end; calls
+    /// `onSent` when the first request goes to the client, before it does.
+    func perform(onSent: @Sendable (Date) async -> Void = { _ in }) async -> Completion {
         var body = OutputRingBuffer(capacity: capacity)
         var status: Int?
+        var sentAt: Date?
         var hop = Hop(url: url, method: method, body: self.body, headers: headers, addresses: addresses)
         do {
             for _ in 0...Self.maxRedirects {
                 let host = hop.poolKey
-                guard await gate.enter(host) else { throw CancellationError() }
+                guard await http.gate.enter(host) else { throw CancellationError() }
+                if sentAt == nil {
+                    let now = Date()
+                    sentAt = now
+                    await onSent(now)
+                }
                 let response: HTTPClientResponse
                 do {
-                    defer { gate.leave(host) }
-                    response = try await client.execute(hop.request(), deadline: .distantFuture)
+                    defer { http.gate.leave(host) }
+                    response = try await http.client.execute(hop.request(), deadline: .distantFuture)
                     status = Int(response.status.code)
                     body = OutputRingBuffer(capacity: capacity)
                     for try await chunk in response.body {
@@ -62,7 +71,7 @@ struct HTTPExchange: Sendable {
                     }
                 }
                 guard let next = hop.redirect(response) else {
-                    return Completion(status: status, body: body, finishedAt: Date())
+                    return Completion(status: status, body: body, sentAt: sentAt, finishedAt: Date())
                 }
                 switch vet(next.url) {
                 case .success(let vetted):
@@ -70,12 +79,13 @@ struct HTTPExchange: Sendable {
                     hop.addresses = vetted
                 case .failure(let refusal):
                     // Not followed: the redirect's own response ends the attempt, as refused.
-                    return Completion(status: status, body: body, refusal: "\(next.url.absoluteString): \(refusal)", finishedAt: Date())
+                    return Completion(
+                        status: status, body: body, sentAt: sentAt, refusal: "\(next.url.absoluteString): \(refusal)", finishedAt: Date())
                 }
             }
-            return Completion(status: status, body: body, error: TooManyRedirects(), finishedAt: Date())
+            return Completion(status: status, body: body, sentAt: sentAt, error: TooManyRedirects(), finishedAt: Date())
         } catch {
-            return Completion(status: status, body: body, error: error, finishedAt: Date())
+            return Completion(status: status, body: body, sentAt: sentAt, error: error, finishedAt: Date())
         }
     }
 

@@ -7,7 +7,11 @@ import Foundation
 /// `Idempotency-Key` header, the scheduled time in `X-Etcron-Scheduled-Time`, and the
 /// attempt number in `X-Etcron-Attempt`. The response body's last bytes are the output.
 ///
-/// A timeout or a stop cancels the request (`HTTPExchange` sends it).
+/// The attempt starts when its request goes out: until its host's gate (`HTTPHostGate`)
+/// lets it in, it waits, with its timeout not yet running and its start not yet recorded,
+/// so a herd of runs to one host neither times out runs that never reached it nor hides
+/// the wait from their start delay. A timeout or a stop cancels the request (or the wait;
+/// `HTTPExchange` sends it).
 struct HTTPRunner: AttemptRunner {
     let target: Etcron_V1_HttpTarget
 
@@ -47,18 +51,25 @@ struct HTTPRunner: AttemptRunner {
         case .failure(let refusal): return .notStarted("http target refused: \(refusal)", capacity: capacity)
         }
         let exchange = HTTPExchange(
-            url: url, method: method, headers: headers(context), body: target.body, addresses: addresses, capacity: capacity
-        ) { fence.vet($0, policy: policy) }
-        let startedAt = Date()
+            url: url, method: method, headers: headers(context), body: target.body, addresses: addresses, capacity: capacity,
+            vet: { fence.vet($0, policy: policy) }, http: context.settings.http)
+        // The attempt starts when its request goes out (the gate let it in): the request's
+        // own task arms the timeout and records the start then, without another hop.
+        let watchdog = AttemptWatchdog<HTTPExchange.Completion>(stop: context.stop)
+        let timeout = context.request.attemptTimeout
+        let didStart = context.didStart
         // Unstructured, like the exec watchdog: the stop signal carries cancellation.
-        let request = Task { await exchange.perform() }
-        let watchdog = AttemptWatchdog(request, timeout: context.request.attemptTimeout, stop: context.stop)
-        await context.didStart(startedAt)
+        watchdog.watch(Task {
+            await exchange.perform { sentAt in
+                watchdog.arm(timeout: timeout)
+                await didStart(sentAt)
+            }
+        })
         let (completion, interruption) = await watchdog.finish()
         let summary = summarize(completion, interruption: interruption, method: method)
         return AttemptResult(
             result: summary.result,
-            startedAt: startedAt,
+            startedAt: completion.sentAt ?? completion.finishedAt,
             finishedAt: completion.finishedAt,
             httpStatus: completion.status,
             output: completion.body,
@@ -93,6 +104,9 @@ struct HTTPRunner: AttemptRunner {
             switch interruption {
             case .timedOut(let timeout):
                 return Summary(result: .timedOut, message: "no complete response within the \(ExecutionText.duration(timeout)) timeout\(partial)")
+            case .stopped(let reason) where completion.sentAt == nil:
+                let host = URL(string: target.url)?.host ?? target.url
+                return Summary(result: .stopped, message: "\(reason): not sent (it waited for a free connection to \(host))")
             case .stopped(let reason):
                 return Summary(result: .stopped, message: "\(reason): request cancelled\(partial)")
             }

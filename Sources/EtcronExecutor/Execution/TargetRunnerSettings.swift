@@ -19,6 +19,13 @@ public struct TargetRunnerSettings: Sendable {
     public var execGuard: ExecGuard.Launcher?
     /// Where http targets may not connect (see ``HTTPFence``).
     public var httpFence: HTTPFence
+    /// The HTTP client of http targets, with its connections per target host
+    /// (`http-connections-per-host`) and the gate where requests wait for one of them.
+    var http: HTTPTargetClient
+
+    /// Keep-alive connections per target host by default (the operator's
+    /// `http-connections-per-host` setting, validated by the replica's configuration).
+    public static let defaultHTTPConnectionsPerHost = HTTPTargetClient.defaultConnectionsPerHost
 
     /// Settings with the defaults described on each property.
     public init(
@@ -27,9 +34,11 @@ public struct TargetRunnerSettings: Sendable {
         defaultWorkingDirectory: String? = nil,
         outputDrainWindow: Duration = .milliseconds(500),
         execGuard: ExecGuard.Launcher? = nil,
-        httpFence: HTTPFence = HTTPFence()
+        httpFence: HTTPFence = HTTPFence(),
+        httpConnectionsPerHost: Int = TargetRunnerSettings.defaultHTTPConnectionsPerHost
     ) {
         self.httpFence = httpFence
+        http = .shared(connectionsPerHost: max(httpConnectionsPerHost, 1))
         self.execGuard = execGuard
         self.outputLimit = outputLimit
         self.inheritedEnvironment = inheritedEnvironment

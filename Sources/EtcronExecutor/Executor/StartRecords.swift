@@ -29,8 +29,12 @@ final class StartRecords: Sendable {
     /// How long after its start a run's start time is written.
     let delay: Duration
 
+    /// How much later than due a start may be written, so one wake writes many.
+    let slack: Duration
+
     init(delay: Duration) {
         self.delay = delay
+        slack = min(delay / 4, .milliseconds(250))
     }
 
     /// Writes the start of the run `key` (at `atUnixMs`) after the delay, if it is still
@@ -57,7 +61,10 @@ final class StartRecords: Sendable {
         while !Task.isCancelled {
             guard let head = await next() else { return }
             if head.due > .now {
-                try? await Task.sleep(until: head.due, clock: .continuous)
+                // A little past the head's due time, so starts that come in a stream (each
+                // request as its host's gate lets it out) are written a batch per wake
+                // rather than one wake per start.
+                try? await Task.sleep(until: head.due + slack, clock: .continuous)
                 continue
             }
             let due = state.withLock { state -> [Pending] in

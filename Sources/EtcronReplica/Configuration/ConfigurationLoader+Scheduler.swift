@@ -12,7 +12,8 @@ extension ConfigurationLoader {
         try values.boolean(SettingName.gamedayActions)?.value ?? false
     }
 
-    /// `scheduler-workers`, `history-retention`, `history-gc-interval`, `job-metrics-limit`.
+    /// `scheduler-workers`, `history-retention`, `history-gc-interval`, `job-metrics-limit`,
+    /// `api-rate-limit`, `api-max-body-bytes`, `http-connections-per-host`.
     func loadSchedulerSettings(_ values: SettingValues, into configuration: inout ReplicaConfiguration) throws(ConfigurationError) {
         typealias Defaults = ReplicaConfiguration.Defaults
         configuration.schedulerWorkers = Int(try boundedInteger(
@@ -26,6 +27,8 @@ extension ConfigurationLoader {
         configuration.apiRateLimit = try boundedInteger(values, SettingName.apiRateLimit, Defaults.apiRateLimit, Defaults.apiRateLimitRange)
         configuration.apiMaxBodyBytes = try boundedInteger(
             values, SettingName.apiMaxBodyBytes, Defaults.apiMaxBodyBytes, Defaults.apiMaxBodyBytesRange)
+        configuration.httpConnectionsPerHost = Int(try boundedInteger(
+            values, SettingName.httpConnectionsPerHost, Int64(Defaults.httpConnectionsPerHost), Defaults.httpConnectionsPerHostRange))
     }
 
     /// `api-tokens-file`: nil when unset or blank. Only the operator reads it (and refuses

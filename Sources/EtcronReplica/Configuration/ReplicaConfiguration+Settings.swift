@@ -146,6 +146,12 @@ extension ReplicaConfiguration {
             defaultDescription: nil
         ),
         SettingDescription(
+            name: SettingName.httpConnectionsPerHost,
+            help: "Keep-alive connections the executor keeps to each http target host (1-4096); more runs to one host wait for a free one, and start (their timeout too) when their request goes out.",
+            valueName: "count",
+            defaultDescription: String(Defaults.httpConnectionsPerHost)
+        ),
+        SettingDescription(
             name: SettingName.apiTokensFile,
             help: "YAML file of the /v1 API's bearer tokens (name, sha256, role, tenants), re-read when it changes; without it /v1 answers 401.",
             valueName: "path",

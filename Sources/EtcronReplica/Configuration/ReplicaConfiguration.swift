@@ -87,6 +87,9 @@ public struct ReplicaConfiguration: Sendable, Hashable {
         static let apiRateLimitRange: ClosedRange<Int64> = 0...1_000_000
         static let apiMaxBodyBytes: Int64 = 1 << 20
         static let apiMaxBodyBytesRange: ClosedRange<Int64> = 1024...(64 << 20)
+        /// The executor's own default (`TargetRunnerSettings.defaultHTTPConnectionsPerHost`).
+        static let httpConnectionsPerHost = 32
+        static let httpConnectionsPerHostRange: ClosedRange<Int64> = 1...4096
         static let logLevel: Logger.Level = .info
         static let logFormat: LogFormat = .text
     }
@@ -123,6 +126,9 @@ public struct ReplicaConfiguration: Sendable, Hashable {
     /// (`http-deny-networks`, comma-separated CIDRs, e.g. loopback or the cluster's service
     /// range).
     public var httpDenyNetworks: [String] = []
+    /// Keep-alive connections the executor keeps per http target host
+    /// (`http-connections-per-host`); more requests to one host wait for a free one.
+    public var httpConnectionsPerHost = Defaults.httpConnectionsPerHost
     /// The `/v1` API's token file (`api-tokens-file`); nil: the API answers 401.
     public var apiTokensFile: String?
     /// Whether gameday actions (`/v1/gameday/...`: step down, freeze, crash an executor) are
@@ -164,6 +170,7 @@ extension ReplicaConfiguration: CustomStringConvertible {
             (SettingName.httpTLSCertFile, http.tlsCertificateFile),
             (SettingName.httpTLSKeyFile, http.tlsKeyFile),
             (SettingName.httpDenyNetworks, httpDenyNetworks.isEmpty ? nil : httpDenyNetworks.joined(separator: ",")),
+            (SettingName.httpConnectionsPerHost, String(httpConnectionsPerHost)),
             (SettingName.gamedayActions, gamedayActions ? "true" : nil),
             (SettingName.logLevel, log.level.rawValue),
             (SettingName.logFormat, log.format.rawValue),

@@ -21,6 +21,7 @@ enum SettingName {
     static let apiRateLimit = "api-rate-limit"
     static let execUser = "exec-user"
     static let httpDenyNetworks = "http-deny-networks"
+    static let httpConnectionsPerHost = "http-connections-per-host"
     static let httpTLSCertFile = "http-tls-cert-file"
     static let httpTLSKeyFile = "http-tls-key-file"
     static let apiMaxBodyBytes = "api-max-body-bytes"
