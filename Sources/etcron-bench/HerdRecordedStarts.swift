@@ -27,15 +27,10 @@ final class HerdRecordedStarts: Sendable {
         follower = Task {
             do {
                 for try await response in client.watch(.prefix(keys.jobs), options: options) {
-                    let started = response.events.compactMap { event -> (String, Int64)? in
-                        guard case .run(_, let runID)? = RecordKey(event.kv.keyString, keys: keys),
-                            let run = try? Etcron_V1_Run(serializedBytes: event.kv.value), run.startedAtUnixMs > 0
-                        else { return nil }
-                        return (runID, run.startedAtUnixMs)
-                    }
+                    let started = response.events.compactMap { Self.start($0.kv, keys: keys) }
                     guard !started.isEmpty else { continue }
                     seen.starts.withLock { known in
-                        for (runID, at) in started where known[runID] == nil { known[runID] = at }
+                        for start in started where known[start.key] == nil { known[start.key] = start.arrivalMs }
                     }
                 }
             } catch {
@@ -56,13 +51,17 @@ final class HerdRecordedStarts: Sendable {
     static func read(client: EtcdClient, keys: JobKeys) async throws -> [HerdTarget.Arrival] {
         var starts: [HerdTarget.Arrival] = []
         try await client.rangePaged(.prefix(keys.jobs), pageSize: 5000) { kvs in
-            for kv in kvs {
-                guard case .run(_, let runID)? = RecordKey(kv.keyString, keys: keys),
-                    let run = try? Etcron_V1_Run(serializedBytes: kv.value), run.startedAtUnixMs > 0
-                else { continue }
-                starts.append(HerdTarget.Arrival(arrivalMs: run.startedAtUnixMs, key: runID))
-            }
+            starts += kvs.compactMap { start($0, keys: keys) }
         }
         return starts
+    }
+
+    /// The start a run record holds (its run ID as the key); nil for other records and
+    /// runs not started.
+    private static func start(_ kv: KeyValue, keys: JobKeys) -> HerdTarget.Arrival? {
+        guard case .run(_, let runID)? = RecordKey(kv.keyString, keys: keys),
+            let run = try? Etcron_V1_Run(serializedBytes: kv.value), run.startedAtUnixMs > 0
+        else { return nil }
+        return HerdTarget.Arrival(arrivalMs: run.startedAtUnixMs, key: runID)
     }
 }
