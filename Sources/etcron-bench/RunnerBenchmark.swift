@@ -57,7 +57,7 @@ struct RunnerBenchmark: AsyncParsableCommand {
     }
 
     private func measure(url: String, figures: EtcdFigures) async throws {
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: Self.bareConfiguration)
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: TargetRunnerSettings.httpClientConfiguration())
         do {
             try await compare(client: client, url: url, figures: figures)
         } catch {
@@ -145,19 +145,5 @@ struct RunnerBenchmark: AsyncParsableCommand {
         let cpu = processCPUTime() - cpuBefore
         guard failures == 0 else { throw FailoverError("\(failures) of \(count) requests did not succeed") }
         return Side(cpuPerOperation: cpu.seconds * 1e6 / Double(count), perSecond: Double(count) / max(elapsed.seconds, 1e-9))
-    }
-
-    /// The baseline client: as the executor's (`HTTPTargetClient`), a shared pool of 32
-    /// keep-alive connections, no redirects, no tracing.
-    static var bareConfiguration: HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30)),
-            connectionPool: HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32),
-            decompression: .disabled
-        )
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.tracing.tracer = nil
-        return configuration
     }
 }

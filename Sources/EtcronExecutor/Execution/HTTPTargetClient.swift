@@ -45,7 +45,8 @@ struct HTTPTargetClient: Sendable {
         self.gate = gate
     }
 
-    private init(connectionsPerHost: Int) {
+    /// The client's configuration (`etcron-bench runner` gives its baseline client the same).
+    static func configuration(connectionsPerHost: Int) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30)),
@@ -58,6 +59,11 @@ struct HTTPTargetClient: Sendable {
         // etcron bootstraps no tracer: without this the client opens a no-op span and sets
         // its attributes on every request (a few percent of an executor's CPU in a herd).
         configuration.tracing.tracer = nil
+        return configuration
+    }
+
+    private init(connectionsPerHost: Int) {
+        let configuration = Self.configuration(connectionsPerHost: connectionsPerHost)
         client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         gate = HTTPHostGate(permits: connectionsPerHost)
     }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import EtcronCore
 import Foundation
 
@@ -26,6 +27,12 @@ public struct TargetRunnerSettings: Sendable {
     /// Keep-alive connections per target host by default (the operator's
     /// `http-connections-per-host` setting, validated by the replica's configuration).
     public static let defaultHTTPConnectionsPerHost = HTTPTargetClient.defaultConnectionsPerHost
+
+    /// The configuration of the http targets' client keeping `connectionsPerHost`
+    /// connections per host (for a baseline client of the same kind).
+    public static func httpClientConfiguration(connectionsPerHost: Int = defaultHTTPConnectionsPerHost) -> HTTPClient.Configuration {
+        HTTPTargetClient.configuration(connectionsPerHost: connectionsPerHost)
+    }
 
     /// Settings with the defaults described on each property.
     public init(
