@@ -83,11 +83,11 @@ struct HerdBenchmark: AsyncParsableCommand {
     ) async throws {
         figures.progress("baseline: nginx's own ceiling (wrk, 64 connections, 5 s)")
         let ceiling = try wrk.run(target.url + "/ceiling", header: "X-Bench: ceiling", connections: 64, seconds: 5)
-        var spawnCeiling: Double?
+        var spawnCeiling: (guarded: Double, bare: Double)?
         if self.target == .exec {
-            figures.progress("baseline: /bin/true through the exec guard, one spawner per core")
+            figures.progress("baseline: /bin/true through the exec guard and alone, one spawner per core, 16 children each")
             let guardPath = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("etcron-exec-guard").path
-            spawnCeiling = ExecSpawnCeiling.measure(guardPath: guardPath, runs: 4000)
+            spawnCeiling = (ExecSpawnCeiling.measure(guardPath: guardPath, runs: 4000), ExecSpawnCeiling.measureWithoutGuard(runs: 4000))
         }
 
         let keys = JobKeys(ReplicaKeys(prefix: "/etcron/"))
@@ -146,37 +146,51 @@ struct HerdBenchmark: AsyncParsableCommand {
         }
         figures.progress("leader herd-\(leader + 1); waiting \(dueUnix - now) s for the due second")
         try await Task.sleep(for: .seconds(dueUnix - now - 1))
-        let cpuBefore = processes.map { Self.cpu($0) }
-        let childrenBefore = processes.map { Self.childrenCPU($0) }
         let etcd = ProcessProbe(pid: cluster.members[0].pid ?? 0)
-        let others = (etcd: etcd.cpuTime(), target: target.cpuTime())
+        let before = Usage(processes: processes, etcd: etcd, target: target)
         let revisionBefore = try await client.range(.key("herd/none")).header.revision
-        let recorded = self.target == .exec ? HerdRecordedStarts(client: client, keys: keys, after: revisionBefore) : nil
-        defer { recorded?.stop() }
         for (number, time) in dueTimes.enumerated() {
             let untilDue = Double(time - 1) - Date().timeIntervalSince1970
             if untilDue > 0 { try await Task.sleep(for: .milliseconds(Int64(untilDue * 1000))) }
-            // Until this burst's runs arrived, or (before the last) shortly before the next.
-            let limit = number == bursts - 1 ? wait + 1 : burstGap - 2
-            let deadline = ContinuousClock.now + .seconds(limit)
-            // Polled cheaply (a line count, or the starts the watch has seen), so that the
-            // bench takes little of the CPU it measures.
-            while ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(500))
-                if (recorded?.count ?? target.received()) >= due * (number + 1) { break }
+            switch self.target {
+            case .http:
+                // Until this burst's runs arrived, or (before the last) shortly before the
+                // next; polled cheaply (a line count), so that the bench takes little of the
+                // CPU it measures.
+                let deadline = ContinuousClock.now + .seconds(number == bursts - 1 ? wait + 1 : burstGap - 2)
+                while ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(500))
+                    if target.received() >= due * (number + 1) { break }
+                }
+            case .exec:
+                // Not followed while the bursts go on: a watch of the records (or a read)
+                // costs etcd, and this process, CPU in the very window measured. Each burst
+                // has the gap; the records are read once after the last.
+                try await Task.sleep(for: .seconds(burstGap - 2))
             }
         }
         try await Task.sleep(for: .seconds(2))  // duplicates arriving late
-        recorded?.stop()
-        let arrivals = self.target == .http ? target.arrivals() : try await HerdRecordedStarts.read(client: client, keys: keys)
+        var after = Usage(processes: processes, etcd: etcd, target: target)
+        var arrivals: [HerdTarget.Arrival]
+        switch self.target {
+        case .http:
+            arrivals = target.arrivals()
+        case .exec:
+            // Read again while runs are missing, up to --wait after the last due second; the
+            // CPU window then ends before the last read.
+            arrivals = try await HerdRecordedStarts.read(client: client, keys: keys)
+            let deadline = Double((dueTimes.last ?? 0) + Int64(wait))
+            while Set(arrivals.map(\.key)).count < due * bursts, Date().timeIntervalSince1970 < deadline {
+                try await Task.sleep(for: .seconds(2))
+                after = Usage(processes: processes, etcd: etcd, target: target)
+                arrivals = try await HerdRecordedStarts.read(client: client, keys: keys)
+            }
+        }
         let revisionAfter = try await client.range(.key("herd/none")).header.revision
-        let cpuAfter = processes.map { Self.cpu($0) }
-        let childrenAfter = processes.map { Self.childrenCPU($0) }
-        let othersAfter = (etcd: etcd.cpuTime(), target: target.cpuTime())
 
         let stages = try await HerdStages.read(client: client, keys: keys)
         let raw = try await SchedulerRawCeiling(client: client).measure(
-            puts: 40_000, width: 1, rounds: 3, etcd: ProcessProbe(pid: cluster.members[0].pid ?? 0), figures: figures
+            puts: 40_000, width: 1, rounds: 3, etcd: etcd, figures: figures
         ).rates
 
         let distinct = Set(arrivals.map(\.key)).count
@@ -191,29 +205,42 @@ struct HerdBenchmark: AsyncParsableCommand {
         func perBurst(_ before: Duration?, _ after: Duration?) -> String {
             String(format: "%.2f", ((after ?? .zero) - (before ?? .zero)).seconds / Double(bursts))
         }
-        for (index, (before, after)) in zip(cpuBefore, cpuAfter).enumerated() {
-            figures.figure("herd_replica_\(index + 1)\(index == leader ? "_leader" : "")_cpu", perBurst(before, after), "s")
+        for (index, (start, end)) in zip(before.replicas, after.replicas).enumerated() {
+            figures.figure("herd_replica_\(index + 1)\(index == leader ? "_leader" : "")_cpu", perBurst(start, end), "s")
         }
         // Where the rest of the two cores went in the same window.
-        figures.figure("herd_etcd_cpu", perBurst(others.etcd, othersAfter.etcd), "s")
-        figures.figure("herd_target_cpu", perBurst(others.target, othersAfter.target), "s")
+        figures.figure("herd_etcd_cpu", perBurst(before.etcd, after.etcd), "s")
+        figures.figure("herd_target_cpu", perBurst(before.target, after.target), "s")
         if self.target == .exec {
             // The exec guards and their targets, which the replicas reaped.
-            let children = zip(childrenBefore, childrenAfter).reduce(Duration.zero) { $0 + (($1.1 ?? .zero) - ($1.0 ?? .zero)) }
+            let children = zip(before.children, after.children).reduce(Duration.zero) { $0 + (($1.1 ?? .zero) - ($1.0 ?? .zero)) }
             figures.figure("herd_exec_children_cpu", perBurst(.zero, children), "s")
         }
         figures.figure("target_ceiling_rps", String(Int(ceiling.requestsPerSecond)), "req/s")
-        if let spawnCeiling { figures.figure("exec_spawn_ceiling", String(Int(spawnCeiling)), "runs/s") }
+        if let spawnCeiling {
+            figures.figure("exec_spawn_ceiling", String(Int(spawnCeiling.guarded)), "runs/s")
+            figures.figure("exec_spawn_ceiling_without_guard", String(Int(spawnCeiling.bare)), "runs/s")
+            // The soonest the last of a burst could start if spawning were all the machine did.
+            figures.figure("exec_spawn_floor_for_due", String(Int(Double(due) / spawnCeiling.guarded * 1000)), "ms")
+            figures.figure("exec_spawn_floor_for_due_without_guard", String(Int(Double(due) / spawnCeiling.bare * 1000)), "ms")
+        }
         figures.figure("raw_put_loop_median", String(Int(raw.sorted()[raw.count / 2])), "puts/s")
         for process in processes { await process.kill() }
     }
 
-    private static func cpu(_ process: ManagedProcess) -> Duration? {
-        process.pid.flatMap { ProcessProbe(pid: $0).cpuTime() }
-    }
+    /// The CPU used so far by each replica, the children each reaped, etcd and the target.
+    private struct Usage {
+        var replicas: [Duration?]
+        var children: [Duration?]
+        var etcd: Duration?
+        var target: Duration?
 
-    private static func childrenCPU(_ process: ManagedProcess) -> Duration? {
-        process.pid.flatMap { ProcessProbe(pid: $0).childrenCPUTime() }
+        init(processes: [ManagedProcess], etcd: ProcessProbe, target: HerdTarget) {
+            replicas = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).cpuTime() } }
+            children = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).childrenCPUTime() } }
+            self.etcd = etcd.cpuTime()
+            self.target = target.cpuTime()
+        }
     }
 
     /// The index of the replica that leads.

@@ -2,51 +2,12 @@ import EtcdClient
 import EtcronCore
 import EtcronProto
 import SwiftProtobuf
-import Synchronization
 
 /// The starts of exec runs as their records say (etcron's own record of each start, one
-/// per run), followed by a watch on the jobs from a revision on: how `etcron-bench herd
-/// --target exec` sees its runs arrive while a burst goes on, at the cost of the changes
-/// alone (a read of every record each time took seconds of etcd's CPU in the window it
-/// measures). The figures come from one full read at the end (`read`).
-final class HerdRecordedStarts: Sendable {
-    /// Each run's first start seen, by run ID.
-    private final class Seen: Sendable {
-        let starts = Mutex<[String: Int64]>([:])
-    }
-
-    private let seen = Seen()
-    private let follower: Task<Void, Never>
-
-    /// Follows the run records under `keys`' jobs changed after `revision`.
-    init(client: EtcdClient, keys: JobKeys, after revision: Int64) {
-        let seen = self.seen
-        var options = WatchOptions()
-        options.startRevision = revision + 1
-        options.noDelete = true
-        follower = Task {
-            do {
-                for try await response in client.watch(.prefix(keys.jobs), options: options) {
-                    let started = response.events.compactMap { Self.start($0.kv, keys: keys) }
-                    guard !started.isEmpty else { continue }
-                    seen.starts.withLock { known in
-                        for start in started where known[start.key] == nil { known[start.key] = start.arrivalMs }
-                    }
-                }
-            } catch {
-                // Cancelled at the end, or the watch failed: the final read still counts every start.
-            }
-        }
-    }
-
-    deinit { follower.cancel() }
-
-    /// Runs seen started so far.
-    var count: Int { seen.starts.withLock { $0.count } }
-
-    /// Stops following.
-    func stop() { follower.cancel() }
-
+/// per run): how `etcron-bench herd --target exec` sees its runs arrive. Read once the
+/// bursts are over: following them while they go on (a watch of the records, or reads)
+/// took seconds of etcd's CPU, and the bench's own, in the window it measures.
+enum HerdRecordedStarts {
     /// Every run's recorded start, read from etcd once.
     static func read(client: EtcdClient, keys: JobKeys) async throws -> [HerdTarget.Arrival] {
         var starts: [HerdTarget.Arrival] = []
