@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "EtcronExecutor",
             dependencies: [
-                "EtcronCore", "EtcdClient", "EtcronProto", "SpawnSupport", "CronSchedule",
+                "EtcronCore", "EtcdClient", "EtcronProto", "SpawnSupport", "CProcessControl", "CronSchedule",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

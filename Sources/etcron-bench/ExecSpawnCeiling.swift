@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SpawnSupport
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -16,22 +17,26 @@ import Glibc
 /// measure the round trip, not the rate.
 enum ExecSpawnCeiling {
     /// Runs/s over `runs` spawns of `guardPath -- /bin/true`.
-    static func measure(guardPath: String, runs: Int, outstanding: Int = 16) -> Double {
-        measure(runs: runs, outstanding: outstanding) {
+    static func measure(guardPath: String, runs: Int, outstanding: Int = 16) throws -> Double {
+        guard FileManager.default.isExecutableFile(atPath: guardPath) else {
+            throw FailoverError("no exec guard at \(guardPath) (build it: swift build -c release --product etcron-exec-guard)")
+        }
+        return try measure(runs: runs, outstanding: outstanding) {
             (guardPath, [guardPath, "--parent-pid", String(getpid()), "--", "/bin/true", "/bin/true"])
         }
     }
 
     /// Runs/s over `runs` spawns of `/bin/true` itself: what the guard's own start costs
     /// is the difference.
-    static func measureWithoutGuard(runs: Int, outstanding: Int = 16) -> Double {
-        measure(runs: runs, outstanding: outstanding) { ("/bin/true", ["/bin/true"]) }
+    static func measureWithoutGuard(runs: Int, outstanding: Int = 16) throws -> Double {
+        try measure(runs: runs, outstanding: outstanding) { ("/bin/true", ["/bin/true"]) }
     }
 
-    private static func measure(runs: Int, outstanding: Int, command: () -> (path: String, argv: [String])) -> Double {
+    private static func measure(runs: Int, outstanding: Int, command: () -> (path: String, argv: [String])) throws -> Double {
         let spawners = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let each = max(1, runs / spawners)
         let (path, argv) = command()
+        let failures = Mutex(0)
         let started = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: spawners) { _ in
             // Each spawner reaps its own children by pid, oldest first: the bench's other
@@ -50,13 +55,16 @@ enum ExecSpawnCeiling {
                     alive.removeAll(keepingCapacity: true)
                     oldest = 0
                 }
-                guard case .success(let pid) = CleanSpawn.spawn(path: path, argv: argv, environment: nil, actions: nil, newProcessGroup: false)
-                else { continue }
-                alive.append(pid)
+                switch CleanSpawn.spawn(path: path, argv: argv, environment: nil, actions: nil, newProcessGroup: false) {
+                case .success(let pid): alive.append(pid)
+                case .failure: failures.withLock { $0 += 1 }
+                }
             }
             while oldest < alive.count { reapOldest() }
         }
         let elapsed = ContinuousClock.now - started
+        let failed = failures.withLock { $0 }
+        guard failed == 0 else { throw FailoverError("\(failed) of \(each * spawners) starts of \(path) failed") }
         return Double(each * spawners) / max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -87,7 +87,7 @@ struct HerdBenchmark: AsyncParsableCommand {
         if self.target == .exec {
             figures.progress("baseline: /bin/true through the exec guard and alone, one spawner per core, 16 children each")
             let guardPath = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("etcron-exec-guard").path
-            spawnCeiling = (ExecSpawnCeiling.measure(guardPath: guardPath, runs: 4000), ExecSpawnCeiling.measureWithoutGuard(runs: 4000))
+            spawnCeiling = (try ExecSpawnCeiling.measure(guardPath: guardPath, runs: 4000), try ExecSpawnCeiling.measureWithoutGuard(runs: 4000))
         }
 
         let keys = JobKeys(ReplicaKeys(prefix: "/etcron/"))

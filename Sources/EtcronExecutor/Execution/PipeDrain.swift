@@ -12,13 +12,21 @@ enum PipeDrain {
 
     /// Reads `fd` into a ring buffer of `capacity` bytes until end of file, then closes it.
     ///
-    /// Once `wakeUp` becomes readable (the leader has exited and its group was killed),
-    /// reading goes on for at most `drainWindow`: a process that left the group may hold
-    /// the pipe open forever, and the run must still end.
-    static func drain(_ fd: Int32, wakeUp: Int32, capacity: Int, drainWindow: Duration) -> OutputRingBuffer {
-        defer { close(fd) }
+    /// Once `wakeUp` becomes readable (the leader has exited), `onWake` is called (it kills
+    /// what is left of the group), then reading goes on for at most `drainWindow`: a
+    /// process that left the group may hold the pipe open forever, and the run must still
+    /// end.
+    static func drain(
+        _ fd: Int32, wakeUp: Int32, capacity: Int, drainWindow: Duration, onWake: () -> Void = {}
+    ) -> OutputRingBuffer {
+        // Not zeroed: its pages are touched only by output that comes (most targets
+        // print little or nothing, and a zeroed 64 KiB buffer cost 16 page faults a run).
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer {
+            chunk.deallocate()
+            close(fd)
+        }
         var ring = OutputRingBuffer(capacity: capacity)
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeUp, events: Int16(POLLIN), revents: 0)]
         var deadline: ContinuousClock.Instant?
         while true {
@@ -38,15 +46,16 @@ enum PipeDrain {
             }
             if ready == 0 { continue }
             if fds[0].revents != 0 {
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                let count = read(fd, chunk.baseAddress, chunk.count)
                 if count > 0 {
-                    chunk.withUnsafeBytes { ring.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+                    ring.append(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
                     continue
                 }
                 if count == 0 { break }
                 if errno != EINTR && errno != EAGAIN { break }
             }
             if deadline == nil, fds[1].revents != 0 {
+                onWake()
                 deadline = .now + drainWindow
             }
         }

@@ -1,3 +1,4 @@
+import CProcessControl
 import EtcronCore
 import Foundation
 import Synchronization
@@ -36,16 +37,20 @@ struct ChildTermination: Sendable {
 
 /// A child process that leads its own process group, with its combined output captured.
 ///
-/// Two dedicated threads serve each child, so nothing blocks Swift's cooperative pool:
+/// A dedicated thread serves each child, so nothing blocks Swift's cooperative pool. It
+/// drains the pipe into an `OutputRingBuffer`, so a chatty child never blocks on a full
+/// pipe and memory stays bounded, and it polls the child's pidfd beside it: once the
+/// leader has exited, while it is still an unreaped zombie (so its pid, and with it the
+/// group id, cannot be reused), it kills whatever the command left running in its group
+/// with SIGKILL, then reaps the leader (no SIGCHLD handler, no `waitpid(-1)`, so children
+/// spawned elsewhere in the process, such as the test harness's, are left alone). Reading
+/// then stops at end of file, or a short drain window after the exit if a process that left
+/// the group still holds the pipe. Output that ends first (the command closed it) leaves
+/// the thread waiting for the exit alone.
 ///
-/// - the reaper blocks in `waitid(P_PID, pid, WNOWAIT)` on this pid only (no SIGCHLD
-///   handler, no `waitpid(-1)`, so children spawned elsewhere in the process, such as the
-///   test harness's, are left alone). Once the leader has exited, while it is still an
-///   unreaped zombie (so its pid, and with it the group id, cannot be reused), it kills
-///   whatever the command left running in its group with SIGKILL, then reaps the leader.
-/// - the reader drains the pipe into an `OutputRingBuffer`, so a chatty child never blocks
-///   on a full pipe and memory stays bounded. It stops at end of file, or a short drain
-///   window after the leader's exit if a process that left the group still holds the pipe.
+/// Where the kernel has no pidfds (before Linux 5.3, or behind a seccomp filter), two
+/// threads serve the child instead: a reaper blocked in `waitid(P_PID, pid, WNOWAIT)`,
+/// which does the same once the leader has exited and wakes the reader through a pipe.
 ///
 /// Signals go to the whole group, and only while the leader is unreaped: a pid is never
 /// signalled after it may have been recycled.
@@ -69,8 +74,9 @@ final class ProcessGroupChild: Sendable {
     }
 
     private let state = Mutex(State())
-    /// The reaper writes a byte here when the leader has exited, to start the reader's
-    /// drain window. Both ends are closed once both threads are done.
+    /// What tells the reader that the leader has exited: the child's pidfd (`wakeWrite`
+    /// is then -1), or a pipe the reaper thread writes a byte to. Closed once the
+    /// termination is complete.
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
@@ -81,24 +87,18 @@ final class ProcessGroupChild: Sendable {
     }
 
     /// Spawns `path` (an absolute path) as the leader of a new process group and starts
-    /// its reaper and reader threads.
+    /// the thread (or two) that serve it; `usingPidfd` false takes the two threads even
+    /// where pidfds work (tests of that path).
     static func spawn(
         path: String,
         argv: [String],
         environment: [String],
         workingDirectory: String,
         outputLimit: Int,
-        drainWindow: Duration
+        drainWindow: Duration,
+        usingPidfd: Bool = true
     ) throws(PosixSpawn.Failure) -> ProcessGroupChild {
         let output = try PosixSpawn.closeOnExecPipe()
-        let wake: (read: Int32, write: Int32)
-        do {
-            wake = try PosixSpawn.closeOnExecPipe()
-        } catch {
-            close(output.read)
-            close(output.write)
-            throw error
-        }
         let pid: pid_t
         do {
             pid = try PosixSpawn.spawn(
@@ -106,22 +106,54 @@ final class ProcessGroupChild: Sendable {
                 workingDirectory: workingDirectory, output: output.write
             )
         } catch {
-            for fd in [output.read, output.write, wake.read, wake.write] { close(fd) }
+            close(output.read)
+            close(output.write)
             throw error
         }
         // Only the child (and its descendants) may hold the write end: end of file then
         // means they are all gone.
         close(output.write)
-
-        let child = ProcessGroupChild(pid: pid, wakeRead: wake.read, wakeWrite: wake.write)
         let outputRead = output.read
+
+        let pidfd = usingPidfd ? etcron_pidfd_open(pid) : -1
+        if pidfd >= 0 {
+            let child = ProcessGroupChild(pid: pid, wakeRead: pidfd, wakeWrite: -1)
+            let server = Thread {
+                var exited = false
+                let buffer = PipeDrain.drain(outputRead, wakeUp: pidfd, capacity: outputLimit, drainWindow: drainWindow) {
+                    child.collectExit(failure: nil)
+                    exited = true
+                }
+                if !exited { child.collectExit(failure: child.waitForExit()) }
+                child.finish {
+                    $0.reaperDone = true
+                    $0.output = buffer
+                }
+            }
+            server.name = "run-\(pid)"  // Linux keeps 15 characters
+            server.start()
+            return child
+        }
+
+        let wake: (read: Int32, write: Int32)
+        do {
+            wake = try PosixSpawn.closeOnExecPipe()
+        } catch {
+            // Nothing could tell the reader of the exit: the run ends here, and the child too.
+            _ = kill(-pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            close(outputRead)
+            throw error
+        }
+        let child = ProcessGroupChild(pid: pid, wakeRead: wake.read, wakeWrite: wake.write)
         let reader = Thread {
             let buffer = PipeDrain.drain(
                 outputRead, wakeUp: wake.read, capacity: outputLimit, drainWindow: drainWindow
             )
             child.finish { $0.output = buffer }
         }
-        reader.name = "out-\(pid)"  // Linux keeps 15 characters
+        reader.name = "out-\(pid)"
         let reaper = Thread { child.reap() }
         reaper.name = "reap-\(pid)"
         reader.start()
@@ -151,21 +183,34 @@ final class ProcessGroupChild: Sendable {
         }
     }
 
-    /// The reaper thread's body.
+    /// The reaper thread's body (without a pidfd).
     private func reap() {
+        collectExit(failure: waitForExit())
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        finish { $0.reaperDone = true }
+    }
+
+    /// Blocks until the leader has exited, leaving it unreaped; why it cannot wait, if so.
+    private func waitForExit() -> String? {
         var info = siginfo_t()
         var result: Int32
         repeat {
             result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT)
         } while result == -1 && errno == EINTR
-        let failure = result == -1 ? String(cString: strerror(errno)) : nil
+        return result == -1 ? String(cString: strerror(errno)) : nil
+    }
+
+    /// Once the leader has exited: kills what it left in its group, while it is an
+    /// unreaped zombie (its group id is still ours), then reaps it.
+    private func collectExit(failure: String?) {
         let exitedAt = Date()
         state.withLock { state in
             if let failure {
                 state.exit = .unknown("cannot wait for pid \(pid): \(failure)")
             } else {
-                // The leader is a zombie: its group id is still ours. Nothing it started may
-                // outlive the run (KillMode=control-group, in systemd's terms).
+                // Nothing it started may outlive the run (KillMode=control-group, in
+                // systemd's terms).
                 _ = kill(-pid, SIGKILL)
                 var status: Int32 = 0
                 var reaped: pid_t
@@ -179,9 +224,6 @@ final class ProcessGroupChild: Sendable {
             state.exitedAt = exitedAt
             state.reaped = true
         }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
-        finish { $0.reaperDone = true }
     }
 
     /// Applies `update` under the lock; when the termination becomes complete, wakes the
@@ -198,7 +240,7 @@ final class ProcessGroupChild: Sendable {
             }
         guard let termination else { return }
         close(wakeRead)
-        close(wakeWrite)
+        if wakeWrite >= 0 { close(wakeWrite) }
         for waiter in waiters { waiter.resume(returning: termination) }
     }
 }
