@@ -21,21 +21,18 @@ enum ExecSpawnCeiling {
         guard FileManager.default.isExecutableFile(atPath: guardPath) else {
             throw FailoverError("no exec guard at \(guardPath) (build it: swift build -c release --product etcron-exec-guard)")
         }
-        return try measure(runs: runs, outstanding: outstanding) {
-            (guardPath, [guardPath, "--parent-pid", String(getpid()), "--", "/bin/true", "/bin/true"])
-        }
+        return try measure(path: guardPath, argv: [guardPath, "--parent-pid", String(getpid()), "--", "/bin/true", "/bin/true"], runs: runs, outstanding: outstanding)
     }
 
     /// Runs/s over `runs` spawns of `/bin/true` itself: what the guard's own start costs
     /// is the difference.
     static func measureWithoutGuard(runs: Int, outstanding: Int = 16) throws -> Double {
-        try measure(runs: runs, outstanding: outstanding) { ("/bin/true", ["/bin/true"]) }
+        try measure(path: "/bin/true", argv: ["/bin/true"], runs: runs, outstanding: outstanding)
     }
 
-    private static func measure(runs: Int, outstanding: Int, command: () -> (path: String, argv: [String])) throws -> Double {
+    private static func measure(path: String, argv: [String], runs: Int, outstanding: Int) throws -> Double {
         let spawners = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let each = max(1, runs / spawners)
-        let (path, argv) = command()
         let failures = Mutex(0)
         let started = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: spawners) { _ in
