@@ -48,10 +48,12 @@ struct ProcessGroupChildTests {
         let pidFile = directory + "/leftover.pid"
         let started = ContinuousClock.now
         // A drain window longer than the wait allowed: the leftover, which holds the pipe,
-        // must be killed at the exit, not after the window.
-        let child = try Self.spawn("sleep 30 & echo $! > \"$1\"; echo done", [pidFile], pidfd: pidfd, drainWindow: .seconds(20))
+        // must be killed at the exit, not after the window. The bounds are far apart: a
+        // test process busy elsewhere (the whole suite stalled 16 s once in CI) must not
+        // pass for either.
+        let child = try Self.spawn("sleep 300 & echo $! > \"$1\"; echo done", [pidFile], pidfd: pidfd, drainWindow: .seconds(120))
         let termination = await child.termination()
-        #expect(ContinuousClock.now - started < .seconds(5), "the leftover holds the pipe until it is killed")
+        #expect(ContinuousClock.now - started < .seconds(60), "the leftover holds the pipe until it is killed")
         #expect(termination.exit == .exited(0))
         #expect(Self.text(termination) == "done\n")
         let leftover = try #require(try await RunnerFixtures.pid(in: pidFile))
@@ -70,10 +72,15 @@ struct ProcessGroupChildTests {
 
     @Test("a process that left the group and holds the pipe ends the drain after its window", arguments: [true, false])
     func escapedHolder(pidfd: Bool) async throws {
+        let directory = try RunnerFixtures.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let pidFile = directory + "/holder.pid"
         let started = ContinuousClock.now
-        let child = try Self.spawn("setsid sleep 10 & echo started", pidfd: pidfd, drainWindow: .milliseconds(200))
+        // The holder outlives the run by far (setsid: out of reach of the group kill).
+        let child = try Self.spawn("setsid sleep 300 & echo $! > \"$1\"; echo started", [pidFile], pidfd: pidfd, drainWindow: .milliseconds(200))
         let termination = await child.termination()
-        #expect(ContinuousClock.now - started < .seconds(5))
+        if let holder = try await RunnerFixtures.pid(in: pidFile) { kill(holder, SIGKILL) }
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(termination.exit == .exited(0))
         #expect(Self.text(termination) == "started\n")
     }
