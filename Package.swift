@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "EtcronExecutor",
             dependencies: [
-                "EtcronCore", "EtcdClient", "EtcronProto", "SpawnSupport", "CProcessControl", "CronSchedule",
+                "EtcronCore", "EtcdClient", "EtcronProto", "SpawnSupport", "CProcessControl", "ExecGuardWire", "CronSchedule",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -235,24 +235,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Glibc only: it starts once per exec run, so it must start in a millisecond.
+        // Glibc only: one per replica, started when its first exec run is, in about a
+        // millisecond.
         .executableTarget(
             name: "etcron-exec-guard",
-            dependencies: ["SpawnSupport", "CProcessControl"],
+            dependencies: ["SpawnSupport", "CProcessControl", "ExecGuardWire"],
             swiftSettings: swiftSettings,
-            // A static executable (the Swift runtime, libstdc++ and glibc inside): every exec
-            // run starts one, and the dynamic loader's work for the shared libraries it would
-            // otherwise load took half of its start. CPU per start of /bin/true through it:
-            // 2.15 ms with the Swift runtime alone linked in, 1.28 ms static; /bin/true alone
-            // 0.5 ms (`etcron-bench herd --target exec` measures the same in its spawn ceiling).
+            // A static executable (the Swift runtime, libstdc++ and glibc inside), so it does
+            // not depend on the shared libraries of the image it is copied into. When a guard
+            // started once per run, the dynamic loader's work took half of its start.
             // Linked by lld, which does not repeat glibc's link-time note that a static program
             // calling dlopen (the Swift runtime does) needs the same glibc at run time.
             linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=lld"])]
         ),
-        // prctl(2) for the exec guard (variadic in C, so wrapped in a header).
+        // Helpers for what Swift cannot call (pidfd_open, the signal macros, _np spawn actions).
         .systemLibrary(name: "CProcessControl", path: "Sources/CProcessControl"),
+        // The exec guard's socket protocol (Glibc only): frames, requests, events, and the
+        // output pipe passed with each start.
+        .target(name: "ExecGuardWire", dependencies: ["CFDPassing"], swiftSettings: swiftSettings),
+        // sendmsg/recvmsg with SCM_RIGHTS (the CMSG macros), in C.
+        .target(name: "CFDPassing"),
         // posix_spawn from a clean slate (Glibc only), for the executor, the guard and tests.
-        .target(name: "SpawnSupport", swiftSettings: swiftSettings),
+        .target(name: "SpawnSupport", dependencies: ["CProcessControl"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "etcron-bench",
             dependencies: [
@@ -305,7 +309,7 @@ let package = Package(
         .testTarget(
             name: "EtcronExecutorTests",
             dependencies: [
-                "EtcronExecutor", "EtcronCore", "EtcronTestKit", "EtcronProto", "EtcdClient", "EtcdTestHarness",
+                "EtcronExecutor", "EtcronCore", "EtcronTestKit", "EtcronProto", "EtcdClient", "EtcdTestHarness", "ExecGuardWire",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

@@ -1,12 +1,6 @@
-// prctl(2) takes variadic arguments, which Swift cannot call: these wrappers are
-// compiled by the Clang importer into the caller (nothing to link).
-#include <sys/prctl.h>
-
-/// Asks the kernel to send `signal` to this process when the thread that started it ends
-/// (PR_SET_PDEATHSIG). Returns 0, or -1 with errno set.
-static inline int etcron_set_parent_death_signal(int signal) {
-    return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0UL, 0UL, 0UL);
-}
+// What Swift cannot call directly (system calls without a glibc wrapper, the socket and
+// signal macros, declarations behind _GNU_SOURCE): these wrappers are compiled by the
+// Clang importer into the caller (nothing to link).
 
 #include <errno.h>
 #include <sys/syscall.h>
@@ -24,3 +18,26 @@ static inline int etcron_pidfd_open(pid_t pid) {
     return -1;
 #endif
 }
+
+#include <signal.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+
+/// An eventfd (eventfd(2)), close-on-exec: a counter one thread writes to wake another's
+/// poll. Returns the descriptor, or -1 with errno set.
+static inline int etcron_eventfd(void) {
+    return eventfd(0, EFD_CLOEXEC);
+}
+
+/// Blocks SIGCHLD and returns a non-blocking, close-on-exec signalfd(2) that becomes
+/// readable when one arrives; -1 with errno set.
+static inline int etcron_child_signalfd(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+#include "spawn_extensions.h"

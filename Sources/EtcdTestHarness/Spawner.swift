@@ -75,12 +75,9 @@ enum Spawner {
         }
         // The test runner may hold pipes without FD_CLOEXEC; a child inheriting a write end
         // would keep the reader waiting for EOF.
-        _ = GlibcExtensions.closeFrom?(&actions, 3)
+        GlibcExtensions.closeFrom(&actions, 3)
         if let directory = request.workingDirectory {
-            guard let addChdir = GlibcExtensions.changeDirectory else {
-                throw HarnessError(.spawnFailed, "cannot start \(request.executable) in \(directory): posix_spawn_file_actions_addchdir_np is unavailable")
-            }
-            _ = directory.withCString { addChdir(&actions, $0) }
+            _ = directory.withCString { GlibcExtensions.changeDirectory(&actions, $0) }
         }
 
         // Start from a clean slate: ignored or blocked signals are inherited across exec,

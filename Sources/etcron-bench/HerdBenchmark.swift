@@ -4,6 +4,7 @@ import EtcdClient
 import EtcdTestHarness
 import EtcronCore
 import EtcronProto
+import EtcronExecutor
 import Foundation
 import SwiftProtobuf
 
@@ -85,9 +86,14 @@ struct HerdBenchmark: AsyncParsableCommand {
         let ceiling = try wrk.run(target.url + "/ceiling", header: "X-Bench: ceiling", connections: 64, seconds: 5)
         var spawnCeiling: (guarded: Double, bare: Double)?
         if self.target == .exec {
-            figures.progress("baseline: /bin/true through the exec guard and alone, one spawner per core, 16 children each")
-            let guardPath = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("etcron-exec-guard").path
-            spawnCeiling = (try ExecSpawnCeiling.measure(guardPath: guardPath, runs: 4000), try ExecSpawnCeiling.measureWithoutGuard(runs: 4000))
+            figures.progress("baseline: /bin/true through the executor's exec path and its guard (32 at once), and bare (one spawner per core, 16 children each)")
+            // The guard built with this bench (its protocol is the bench's executor's).
+            guard let launcher = ExecGuard.Launcher.besideThisProgram() else {
+                throw FailoverError("no \(ExecGuard.executableName) beside etcron-bench (build it: swift build -c release --product etcron-exec-guard)")
+            }
+            spawnCeiling = (
+                try await ExecSpawnCeiling.measure(guardPath: launcher.executable, runs: 4000), try ExecSpawnCeiling.measureWithoutGuard(runs: 4000)
+            )
         }
 
         let keys = JobKeys(ReplicaKeys(prefix: "/etcron/"))
@@ -212,7 +218,7 @@ struct HerdBenchmark: AsyncParsableCommand {
         figures.figure("herd_etcd_cpu", perBurst(before.etcd, after.etcd), "s")
         figures.figure("herd_target_cpu", perBurst(before.target, after.target), "s")
         if self.target == .exec {
-            // The exec guards and their targets, which the replicas reaped.
+            // Each replica's exec guard and the targets it reaped.
             let children = zip(before.children, after.children).reduce(Duration.zero) { $0 + (($1.1 ?? .zero) - ($1.0 ?? .zero)) }
             figures.figure("herd_exec_children_cpu", perBurst(.zero, children), "s")
         }
@@ -228,7 +234,8 @@ struct HerdBenchmark: AsyncParsableCommand {
         for process in processes { await process.kill() }
     }
 
-    /// The CPU used so far by each replica, the children each reaped, etcd and the target.
+    /// The CPU used so far by each replica, its children (its exec guard and what the guard
+    /// reaped), etcd and the target.
     private struct Usage {
         var replicas: [Duration?]
         var children: [Duration?]
@@ -237,7 +244,7 @@ struct HerdBenchmark: AsyncParsableCommand {
 
         init(processes: [ManagedProcess], etcd: ProcessProbe, target: HerdTarget) {
             replicas = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).cpuTime() } }
-            children = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).childrenCPUTime() } }
+            children = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).descendantsCPUTime() } }
             self.etcd = etcd.cpuTime()
             self.target = target.cpuTime()
         }

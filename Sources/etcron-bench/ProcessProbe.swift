@@ -10,9 +10,32 @@ struct ProcessProbe: Sendable {
     }
 
     /// User plus system CPU time of the children it has waited for (and theirs it waited
-    /// for in turn: an executor's exec guards and their targets); nil once it is gone.
+    /// for in turn); nil once it is gone.
     func childrenCPUTime() -> Duration? {
         statTicks(user: 13, system: 14)
+    }
+
+    /// The CPU of its children, reaped or running, and of theirs they reaped: a replica's
+    /// exec guard (running) and the targets it reaped. Nil once the process is gone.
+    func descendantsCPUTime() -> Duration? {
+        guard var total = childrenCPUTime() else { return nil }
+        for child in liveChildren() {
+            let probe = ProcessProbe(pid: child)
+            total += (probe.cpuTime() ?? .zero) + (probe.childrenCPUTime() ?? .zero)
+        }
+        return total
+    }
+
+    /// The pids whose parent it is (field 4 of `/proc/<pid>/stat`).
+    private func liveChildren() -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let candidate = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? candidate : nil
+        }
     }
 
     /// Two clock-tick fields of `/proc/<pid>/stat`, counted after the command name (state

@@ -1,99 +1,73 @@
-// etcron-exec-guard --parent-pid PID [--run-as UID:GID] -- PATH ARGV0 [ARGS...]
+// etcron-exec-guard --supervise [--run-as UID:GID]
 //
-// Keeps an exec target from outliving its executor (see `ExecGuard` in EtcronScheduler).
-// An executor starts each target through this small program, as the leader of the run's
-// process group. It starts the target in that group and waits for it:
+// Keeps exec targets from outliving their executor (see `ExecGuard` in EtcronExecutor).
+// A replica's executor starts one guard, with its end of a Unix stream socket as
+// descriptor 3, and asks it over that socket to start each exec target (see
+// `GuardRequest` in ExecGuardWire). The guard starts each as the leader of a new process
+// group and tells the executor its pid, its exit and what became of the signals it was
+// asked to send (see `GuardLoop`):
 //
-// - Linux's parent-death signal (PR_SET_PDEATHSIG, here SIGUSR2) says that the parent
-//   thread ended; if `getppid()` then shows that the executor process is gone (SIGKILL,
-//   the OOM killer), the guard kills the whole group with SIGKILL, itself included. A
-//   parent thread that ended while its process lives on changes nothing.
-// - It ignores SIGTERM, which the executor sends to the group to stop a run, so it keeps
-//   waiting while the target shuts down; the executor's SIGKILL after its grace ends both.
-// - It ends the way the target ended (exit status or signal), so the executor sees what
-//   it would have seen without it.
+// - When the leader exits, the guard kills whatever the command left running in its group
+//   while the leader is still an unreaped zombie (so the group id cannot have been reused),
+//   then reaps it: nothing a run started outlives the run.
+// - When the executor process dies, however it dies (SIGKILL, the OOM killer), the kernel
+//   closes its end of the socket; the guard kills every group it still runs and exits.
+// - It ignores SIGTERM, SIGINT and SIGHUP (it has its own process group as well): only the
+//   executor, by closing the socket, ends it.
 //
 // - With --run-as, it drops to that user and group (no supplementary groups) before it
-//   starts the target, and refuses to start it if it cannot: the operator setting
-//   `exec-user`, so a tenant's command cannot read the replica's credentials.
+//   serves anything, and refuses to serve if it cannot: the operator setting `exec-user`,
+//   so a tenant's command cannot read the replica's credentials.
 //
-// It imports only Glibc (and prctl through a header) and is linked as a static
-// executable, so it starts in under a millisecond.
+// It imports only Glibc (and helpers through a header) and is linked as a static
+// executable: it starts in about a millisecond, once per replica and not once per run.
 import CProcessControl
+import ExecGuardWire
 import SpawnSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-nonisolated(unsafe) var executorPID: pid_t = 0
+/// The executor's socket: descriptor 3, as the executor spawns the guard.
+let executorSocket: Int32 = 3
+
+/// Whether descriptor 3 was found open: only then is a fatal error also told over it.
+nonisolated(unsafe) var socketChecked = false
 
 func fail(_ message: String) -> Never {
+    if socketChecked { _ = GuardSocket.send(executorSocket, GuardEvent.fatal(message).frame) }
     let text = "etcron-exec-guard: \(message)\n"
     _ = text.withCString { write(2, $0, strlen($0)) }
     exit(127)
 }
 
-var arguments = CommandLine.arguments
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.first == "--supervise" else {
+    fail("usage: etcron-exec-guard --supervise [--run-as UID:GID], with the executor's socket as descriptor 3 (started by etcron's executor)")
+}
+arguments.removeFirst()
 var runAs: (uid: uid_t, gid: gid_t)?
-if arguments.count >= 5, arguments[3] == "--run-as" {
-    let parts = arguments[4].split(separator: ":")
-    guard parts.count == 2, let uid = UInt32(parts[0]), let gid = UInt32(parts[1]) else { fail("--run-as must be UID:GID, not \(arguments[4])") }
+if !arguments.isEmpty {
+    guard arguments.count == 2, arguments[0] == "--run-as" else { fail("unexpected arguments: \(arguments.joined(separator: " "))") }
+    let parts = arguments[1].split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, let uid = UInt32(parts[0]), let gid = UInt32(parts[1]) else { fail("--run-as must be UID:GID, not \(arguments[1])") }
     runAs = (uid, gid)
-    arguments.removeSubrange(3...4)
 }
-guard arguments.count >= 6, arguments[1] == "--parent-pid", let parent = Int32(arguments[2]), parent > 1, arguments[3] == "--",
-    arguments[4].hasPrefix("/")
-else {
-    fail("usage: etcron-exec-guard --parent-pid PID [--run-as UID:GID] -- /ABSOLUTE/PATH ARGV0 [ARGS...] (started by etcron's executor)")
-}
-executorPID = parent
-let path = arguments[4]
-let argv = Array(arguments[5...])
-
-// Before the parent-death signal is armed: changing credentials clears it.
-if let runAs {
+guard fcntl(executorSocket, F_GETFD) >= 0 else { fail("descriptor 3 is not open: the guard is started by etcron's executor, with its socket there") }
+socketChecked = true
+if let (uid, gid) = runAs {
     // Groups first: after setuid the guard could no longer change them.
-    guard setgroups(0, nil) == 0, setgid(runAs.gid) == 0, setuid(runAs.uid) == 0, getuid() == runAs.uid, geteuid() == runAs.uid else {
-        fail("cannot run as \(runAs.uid):\(runAs.gid): \(String(cString: strerror(errno)))")
+    guard setgroups(0, nil) == 0, setgid(gid) == 0, setuid(uid) == 0, getuid() == uid, geteuid() == uid else {
+        fail("cannot run as \(uid):\(gid): \(String(cString: strerror(errno)))")
     }
 }
-
+_ = fcntl(executorSocket, F_SETFD, FD_CLOEXEC)
+signal(SIGPIPE, SIG_IGN)
 signal(SIGTERM, SIG_IGN)
-var action = sigaction()
-action.__sigaction_handler.sa_handler = { _ in
-    // Async-signal-safe: getppid and kill only.
-    if getppid() != executorPID { kill(0, SIGKILL) }
-}
-sigemptyset(&action.sa_mask)
-sigaction(SIGUSR2, &action, nil)
-guard etcron_set_parent_death_signal(SIGUSR2) == 0 else {
-    fail("cannot arm the parent-death signal: \(String(cString: strerror(errno)))")
-}
-// The executor may have died before the signal was armed.
-if getppid() != parent { kill(0, SIGKILL) }
-
-let child: pid_t
-switch CleanSpawn.spawn(path: path, argv: argv, environment: nil, actions: nil, newProcessGroup: false) {
-case .success(let pid): child = pid
-case .failure(let error): fail("cannot start \(path): \(String(cString: strerror(error.number)))")
-}
-
-var status: Int32 = 0
-var reaped: pid_t
-repeat {
-    reaped = waitpid(child, &status, 0)
-} while reaped == -1 && errno == EINTR
-guard reaped == child else { fail("cannot wait for \(path): \(String(cString: strerror(errno)))") }
-let number = status & 0x7F
-if number == 0 { exit((status >> 8) & 0xFF) }
-// Die of the same signal, without a core file of the guard's own.
-var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
-setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
-signal(number, SIG_DFL)
-var unblock = sigset_t()
-sigemptyset(&unblock)
-sigaddset(&unblock, number)
-sigprocmask(SIG_UNBLOCK, &unblock, nil)
-raise(number)
-exit(128 + number)
+signal(SIGINT, SIG_IGN)
+signal(SIGHUP, SIG_IGN)
+let children = etcron_child_signalfd()
+guard children >= 0 else { fail("cannot watch for child exits (signalfd): \(String(cString: strerror(errno)))") }
+var loop = GuardLoop(socket: executorSocket, childSignals: children)
+loop.run()

@@ -60,4 +60,45 @@ struct ExecGuardTests {
         #expect(outcome.result == .timedOut)
         #expect(outcome.signal == SIGKILL)
     }
+
+    @Test("many runs at once through the one guard: each gets its own output and status")
+    func concurrentRuns() async {
+        let outcomes = await withTaskGroup(of: (Int, RunOutcome).self) { group in
+            for index in 0..<100 {
+                group.addTask {
+                    (index, await TargetRunner(RunnerFixtures.request(RunnerFixtures.sh("echo run $1; exit $(($1 % 3))", String(index))), settings: settings).run())
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.count == 100)
+        for (index, outcome) in outcomes {
+            #expect(RunnerFixtures.text(outcome) == "run \(index)\n", "\(outcome.message)")
+            #expect(outcome.exitCode == Int32(index % 3))
+        }
+    }
+
+    @Test("a command line of a megabyte goes through whole")
+    func largeCommandLine() async {
+        let argument = String(repeating: "x", count: 16 * 1024)
+        let outcome = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.exec("/bin/sh", ["-c", "echo $# ${#1} ${#64}", "sh"] + Array(repeating: argument, count: 64))),
+            settings: settings
+        ).run()
+        #expect(outcome.result == .succeeded)
+        #expect(RunnerFixtures.text(outcome) == "64 16384 16384\n")
+    }
+
+    @Test("a command the guard cannot start fails with the reason, as without the guard")
+    func cannotStart() async throws {
+        let directory = try RunnerFixtures.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let program = directory + "/not-a-program"
+        #expect(FileManager.default.createFile(atPath: program, contents: Data("\u{7F}ELF garbage".utf8), attributes: [.posixPermissions: 0o755]))
+        for settings in [settings, TargetRunnerSettings()] {
+            let outcome = await TargetRunner(RunnerFixtures.request(RunnerFixtures.exec(program)), settings: settings).run()
+            #expect(outcome.result == .failed)
+            #expect(outcome.message == "cannot start command \"\(program)\": Exec format error (posix_spawn)")
+        }
+    }
 }

@@ -1,14 +1,16 @@
 import EtcronCore
 import Foundation
 
-/// Keeps an exec target from outliving its executor.
+/// Keeps exec targets from outliving their executor.
 ///
 /// An executor killed with SIGKILL (the OOM killer, `kill -9`) cannot stop what it
 /// started; the leader then retries the run elsewhere, and the orphaned target would run on
-/// beside its retry. So an executor starts targets through `etcron-exec-guard`, a small
-/// program (Glibc only, it starts in about a millisecond) that leads the run's process
-/// group, starts the target in that group, waits for it and ends as it did; when the
-/// executor process dies, it kills the whole group. See `Sources/etcron-exec-guard`.
+/// beside its retry. So an executor starts its targets through `etcron-exec-guard`, a small
+/// program (Glibc only) it starts once, with the first exec run, and talks to over a Unix
+/// socket (``GuardConnection``): the guard starts each target as the leader of its own
+/// process group, reports its pid and exit, and sends the signals that stop it; when the
+/// executor process dies, its end of the socket closes and the guard kills every group it
+/// runs. See `Sources/etcron-exec-guard`.
 public enum ExecGuard {
     /// The guard program's file name; it is installed next to `etcron`.
     public static let executableName = "etcron-exec-guard"
@@ -42,12 +44,6 @@ public enum ExecGuard {
             guard let program = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
             let path = URL(fileURLWithPath: program).deletingLastPathComponent().appendingPathComponent(ExecGuard.executableName).path
             return FileManager.default.isExecutableFile(atPath: path) ? Launcher(executable: path) : nil
-        }
-
-        /// The guard's argv for a target `path` started with `argv` by process `parent`.
-        func arguments(parent: pid_t, path: String, argv: [String]) -> [String] {
-            [ExecGuard.executableName, "--parent-pid", String(parent)] + (runAs.map { ["--run-as", "\($0.uid):\($0.gid)"] } ?? [])
-                + ["--", path] + argv
         }
     }
 }

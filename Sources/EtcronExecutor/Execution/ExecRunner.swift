@@ -50,23 +50,27 @@ struct ExecRunner: AttemptRunner {
         }
 
         let startedAt = Date()
-        let child: ProcessGroupChild
-        do {
-            let argv = [target.command] + target.args
-            let launcher = context.settings.execGuard
-            child = try ProcessGroupChild.spawn(
-                path: launcher?.executable ?? path,
-                argv: launcher?.arguments(parent: getpid(), path: path, argv: argv) ?? argv,
-                environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
-                workingDirectory: directory,
-                outputLimit: capacity,
-                drainWindow: context.settings.outputDrainWindow
-            )
-        } catch {
-            return .notStarted(
-                "cannot start command \"\(target.command)\": \(ExecutionText.errnoText(error.errno)) (\(error.what))",
-                at: startedAt, capacity: capacity
-            )
+        let argv = [target.command] + target.args
+        let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let child: any ExecChild
+        if let host = context.settings.guardHost {
+            switch await host.start(
+                path: path, argv: argv, environment: variables, directory: directory, outputLimit: capacity,
+                drainWindow: context.settings.outputDrainWindow)
+            {
+            case .success(let started): child = started
+            case .failure(let failure):
+                return .notStarted("cannot start command \"\(target.command)\": \(failure.text)", at: startedAt, capacity: capacity)
+            }
+        } else {
+            do {
+                child = try ProcessGroupChild.spawn(
+                    path: path, argv: argv, environment: variables, workingDirectory: directory, outputLimit: capacity,
+                    drainWindow: context.settings.outputDrainWindow)
+            } catch {
+                return .notStarted(
+                    "cannot start command \"\(target.command)\": \(ExecStartFailure.spawn(error).text)", at: startedAt, capacity: capacity)
+            }
         }
         context.logger.debug("attempt started", metadata: ["pid": "\(child.pid)", "attempt": "\(context.number)"])
         let timeout = context.request.attemptTimeout
@@ -100,15 +104,15 @@ struct ExecRunner: AttemptRunner {
 
     /// Waits for the timeout or a stop, then SIGTERM, grace, SIGKILL. Returns nil if the
     /// attempt ended first (this task was cancelled).
-    static func watch(_ child: ProcessGroupChild, timeout: Duration?, grace: Duration, stop: RunStopSignal) async -> Escalation? {
+    static func watch(_ child: any ExecChild, timeout: Duration?, grace: Duration, stop: RunStopSignal) async -> Escalation? {
         guard let interruption = await Interruption.next(timeout: timeout, stop: stop) else { return nil }
-        child.signalGroup(SIGTERM)
+        _ = await child.signalGroup(SIGTERM)
         do {
             try await Task.sleep(for: grace)
         } catch {
             return Escalation(interruption: interruption, killed: false)
         }
-        return Escalation(interruption: interruption, killed: child.signalGroup(SIGKILL))
+        return Escalation(interruption: interruption, killed: await child.signalGroup(SIGKILL))
     }
 
     struct Summary: Equatable {

@@ -9,20 +9,13 @@ import Darwin
 #endif
 
 /// `posix_spawn` of a child in its own process group, with standard input from
-/// /dev/null and standard output and error both written to one pipe.
+/// /dev/null and standard output and error both written to one pipe, and the pipes that
+/// carry their output.
 enum PosixSpawn {
     /// `posix_spawn` (or a file action) failed with this errno.
-    struct Failure: Error {
-        var errno: Int32
-        var what: String
-    }
+    typealias Failure = TargetSpawn.Failure
 
-    /// Starts `path` with `argv` (argv[0] included) and exactly `environment`, in
-    /// `workingDirectory`, as the leader of a new process group (pgid = pid).
-    ///
-    /// All signals start at their default disposition and unblocked: ignored and blocked
-    /// signals survive exec, and a replica that ignores SIGPIPE must not pass that on.
-    /// Every descriptor above 2 is closed in the child, so it inherits none of ours.
+    /// Starts `path` as the leader of a new process group (see ``TargetSpawn``).
     static func spawn(
         path: String,
         argv: [String],
@@ -30,28 +23,7 @@ enum PosixSpawn {
         workingDirectory: String,
         output: Int32
     ) throws(Failure) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        var result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        guard result == 0 else { throw Failure(errno: result, what: "open /dev/null") }
-        result = posix_spawn_file_actions_adddup2(&actions, output, 1)
-        guard result == 0 else { throw Failure(errno: result, what: "redirect standard output") }
-        result = posix_spawn_file_actions_adddup2(&actions, output, 2)
-        guard result == 0 else { throw Failure(errno: result, what: "redirect standard error") }
-        if let closeFrom = GlibcExtensions.closeFrom {
-            _ = closeFrom(&actions, 3)
-        }
-        guard let changeDirectory = GlibcExtensions.changeDirectory else {
-            throw Failure(errno: ENOSYS, what: "posix_spawn_file_actions_addchdir_np")
-        }
-        result = workingDirectory.withCString { changeDirectory(&actions, $0) }
-        guard result == 0 else { throw Failure(errno: result, what: "change directory") }
-
-        switch CleanSpawn.spawn(path: path, argv: argv, environment: environment, actions: &actions, newProcessGroup: true) {
-        case .success(let pid): return pid
-        case .failure(let error): throw Failure(errno: error.number, what: "posix_spawn")
-        }
+        try TargetSpawn.spawn(path: path, argv: argv, environment: environment, workingDirectory: workingDirectory, output: output).get()
     }
 
     /// A pipe whose two ends are close-on-exec, so that no child spawned concurrently by

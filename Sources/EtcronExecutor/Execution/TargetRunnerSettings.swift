@@ -17,7 +17,9 @@ public struct TargetRunnerSettings: Sendable {
     public var outputDrainWindow: Duration
     /// Starts exec targets through this guard, so none outlives its executor (see
     /// ``ExecGuard``); nil starts them directly.
-    public var execGuard: ExecGuard.Launcher?
+    public let execGuard: ExecGuard.Launcher?
+    /// The one guard these settings' runs go through, started with the first of them.
+    let guardHost: ExecGuardHost?
     /// Where http targets may not connect (see ``HTTPFence``).
     public var httpFence: HTTPFence
     /// The HTTP client of http targets, with its connections per target host
@@ -47,6 +49,7 @@ public struct TargetRunnerSettings: Sendable {
         self.httpFence = httpFence
         http = .shared(connectionsPerHost: max(httpConnectionsPerHost, 1))
         self.execGuard = execGuard
+        guardHost = execGuard.map { ExecGuardHost(launcher: $0) }
         self.outputLimit = outputLimit
         self.inheritedEnvironment = inheritedEnvironment
         self.defaultWorkingDirectory = defaultWorkingDirectory

@@ -1,0 +1,106 @@
+import CProcessControl
+import EtcronCore
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An exec target started through the replica's exec guard (see ``GuardConnection``).
+///
+/// The guard is its parent: it reaps it, kills what it left in its group, and reports its
+/// exit. The executor holds the read end of its output pipe: one thread drains it into an
+/// `OutputRingBuffer` and polls an eventfd beside it, which the guard connection's reader
+/// writes to when the exit is reported; reading then stops at end of file, or a short drain
+/// window after the exit if a process that left the group still holds the pipe.
+final class GuardedChild: ExecChild {
+    /// The run's id on the guard's socket.
+    let id: UInt64
+    private let connection: GuardConnection
+    private let outputRead: Int32
+    /// Written once the exit is known; closed when the termination is complete.
+    private let wake: Int32
+    private let state = Mutex(State())
+
+    private struct State {
+        var pid: pid_t = 0
+        var exit: ChildExit?
+        var exitedAt: Date?
+        var output: OutputRingBuffer?
+        var waiters: [CheckedContinuation<ChildTermination, Never>] = []
+
+        var termination: ChildTermination? {
+            guard let exit, let exitedAt, let output else { return nil }
+            return ChildTermination(exit: exit, exitedAt: exitedAt, output: output)
+        }
+    }
+
+    init(id: UInt64, connection: GuardConnection, outputRead: Int32, wake: Int32) {
+        self.id = id
+        self.connection = connection
+        self.outputRead = outputRead
+        self.wake = wake
+    }
+
+    var pid: pid_t { state.withLock { $0.pid } }
+
+    /// The guard started it as `pid`.
+    func started(pid: pid_t) {
+        state.withLock { $0.pid = pid }
+    }
+
+    /// Starts the thread that drains its output.
+    func startDraining(outputLimit: Int, drainWindow: Duration) {
+        let thread = Thread { [self] in
+            let buffer = PipeDrain.drain(outputRead, wakeUp: wake, capacity: outputLimit, drainWindow: drainWindow)
+            finish { $0.output = buffer }
+        }
+        thread.name = "run-\(pid)"  // Linux keeps 15 characters
+        thread.start()
+    }
+
+    /// Its leader ended so (reported by the guard, or decided when the guard died).
+    func exited(_ exit: ChildExit) {
+        var one: UInt64 = 1
+        _ = write(wake, &one, MemoryLayout<UInt64>.size)
+        finish {
+            $0.exit = exit
+            $0.exitedAt = Date()
+        }
+    }
+
+    func signalGroup(_ signal: Int32) async -> Bool {
+        if state.withLock({ $0.exit != nil }) { return false }
+        return await connection.signalGroup(of: id, signal)
+    }
+
+    func termination() async -> ChildTermination {
+        await withCheckedContinuation { continuation in
+            let ready: ChildTermination? = state.withLock { state in
+                if let termination = state.termination { return termination }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Applies `update` under the lock; when the termination becomes complete, wakes the
+    /// waiters and closes the eventfd (the drain has closed the pipe).
+    private func finish(_ update: (inout State) -> Void) {
+        let (termination, waiters): (ChildTermination?, [CheckedContinuation<ChildTermination, Never>]) =
+            state.withLock { state in
+                let wasComplete = state.termination != nil
+                update(&state)
+                guard !wasComplete, let termination = state.termination else { return (nil, []) }
+                defer { state.waiters = [] }
+                return (termination, state.waiters)
+            }
+        guard let termination else { return }
+        close(wake)
+        for waiter in waiters { waiter.resume(returning: termination) }
+    }
+}
