@@ -11,10 +11,14 @@ public enum CleanSpawn {
     /// on, and a child that ignores SIGTERM would make stopping it meaningless). With
     /// `newProcessGroup`, the child leads a new process group whose id is its pid, so the
     /// whole tree it starts can be signalled with `kill(-pid, ...)`.
+    ///
+    /// `ignoredSignals` narrows the reset to the signals the caller knows it ignores (exec
+    /// resets handled ones by itself): a caller that knows its dispositions saves a
+    /// sigaction call in the child for every other signal (the exec guard, once per run).
     /// - Returns: the pid, or the error number of a failed spawn.
     public static func spawn(
         path: String, argv: [String], environment: [String]?, actions: UnsafePointer<posix_spawn_file_actions_t>?,
-        newProcessGroup: Bool
+        newProcessGroup: Bool, ignoredSignals: [Int32]? = nil
     ) -> Result<pid_t, SpawnError> {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -22,11 +26,16 @@ public enum CleanSpawn {
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        sigdelset(&allSignals, SIGKILL)
-        sigdelset(&allSignals, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        var resetSignals = sigset_t()
+        if let ignoredSignals {
+            sigemptyset(&resetSignals)
+            for signal in ignoredSignals { sigaddset(&resetSignals, signal) }
+        } else {
+            sigfillset(&resetSignals)
+            sigdelset(&resetSignals, SIGKILL)
+            sigdelset(&resetSignals, SIGSTOP)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &resetSignals)
         var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
         if newProcessGroup {
             posix_spawnattr_setpgroup(&attributes, 0)

@@ -19,8 +19,9 @@ public enum TargetSpawn {
     /// `workingDirectory`, as the leader of a new process group (pgid = pid), from a clean
     /// slate (see ``CleanSpawn``): standard input from /dev/null, standard output and error
     /// both to `output`, and every other descriptor closed, so it inherits none of ours.
+    /// `ignoredSignals`: see ``CleanSpawn``.
     public static func spawn(
-        path: String, argv: [String], environment: [String], workingDirectory: String, output: Int32
+        path: String, argv: [String], environment: [String], workingDirectory: String, output: Int32, ignoredSignals: [Int32]? = nil
     ) -> Result<pid_t, Failure> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -34,7 +35,8 @@ public enum TargetSpawn {
         GlibcExtensions.closeFrom(&actions, 3)
         result = workingDirectory.withCString { GlibcExtensions.changeDirectory(&actions, $0) }
         guard result == 0 else { return .failure(Failure(errno: result, what: "change directory")) }
-        return CleanSpawn.spawn(path: path, argv: argv, environment: environment, actions: &actions, newProcessGroup: true)
+        return CleanSpawn.spawn(
+            path: path, argv: argv, environment: environment, actions: &actions, newProcessGroup: true, ignoredSignals: ignoredSignals)
             .mapError { Failure(errno: $0.number, what: "posix_spawn") }
     }
 }

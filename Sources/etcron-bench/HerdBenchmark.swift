@@ -221,6 +221,9 @@ struct HerdBenchmark: AsyncParsableCommand {
             // Each replica's exec guard and the targets it reaped.
             let children = zip(before.children, after.children).reduce(Duration.zero) { $0 + (($1.1 ?? .zero) - ($1.0 ?? .zero)) }
             figures.figure("herd_exec_children_cpu", perBurst(.zero, children), "s")
+            // Of which the guards' own (their targets' is the rest).
+            let guards = zip(before.guards, after.guards).reduce(Duration.zero) { $0 + (($1.1 ?? .zero) - ($1.0 ?? .zero)) }
+            figures.figure("herd_exec_guard_cpu", perBurst(.zero, guards), "s")
         }
         figures.figure("target_ceiling_rps", String(Int(ceiling.requestsPerSecond)), "req/s")
         if let spawnCeiling {
@@ -239,12 +242,15 @@ struct HerdBenchmark: AsyncParsableCommand {
     private struct Usage {
         var replicas: [Duration?]
         var children: [Duration?]
+        /// The replicas' running children's own CPU: their exec guards.
+        var guards: [Duration?]
         var etcd: Duration?
         var target: Duration?
 
         init(processes: [ManagedProcess], etcd: ProcessProbe, target: HerdTarget) {
             replicas = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).cpuTime() } }
             children = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).descendantsCPUTime() } }
+            guards = processes.map { $0.pid.map { ProcessProbe(pid: $0).liveChildrenCPUTime() } }
             self.etcd = etcd.cpuTime()
             self.target = target.cpuTime()
         }

@@ -26,6 +26,11 @@ struct ProcessProbe: Sendable {
         return total
     }
 
+    /// The CPU of its running children themselves (not of what they reaped).
+    func liveChildrenCPUTime() -> Duration {
+        liveChildren().reduce(.zero) { $0 + (ProcessProbe(pid: $1).cpuTime() ?? .zero) }
+    }
+
     /// The pids whose parent it is (field 4 of `/proc/<pid>/stat`).
     private func liveChildren() -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

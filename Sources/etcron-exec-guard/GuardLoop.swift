@@ -13,6 +13,8 @@ import Glibc
 struct GuardLoop {
     let socket: Int32
     let childSignals: Int32
+    /// The signals the guard ignores, reset for each target.
+    let ignoredSignals: [Int32]
     /// Runs whose leader is not yet reaped: run id by pid, and pid by run id.
     private var runs: [pid_t: UInt64] = [:]
     private var pids: [UInt64: pid_t] = [:]
@@ -21,9 +23,10 @@ struct GuardLoop {
     private var outputs: [Int32] = []
     private var answers: [UInt8] = []
 
-    init(socket: Int32, childSignals: Int32) {
+    init(socket: Int32, childSignals: Int32, ignoredSignals: [Int32]) {
         self.socket = socket
         self.childSignals = childSignals
+        self.ignoredSignals = ignoredSignals
     }
 
     mutating func run() -> Never {
@@ -84,7 +87,9 @@ struct GuardLoop {
         }
         let output = outputs.removeFirst()
         defer { close(output) }
-        switch TargetSpawn.spawn(path: path, argv: argv, environment: environment, workingDirectory: directory, output: output) {
+        switch TargetSpawn.spawn(
+            path: path, argv: argv, environment: environment, workingDirectory: directory, output: output, ignoredSignals: ignoredSignals)
+        {
         case .success(let pid):
             runs[pid] = id
             pids[id] = pid

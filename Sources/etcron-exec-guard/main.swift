@@ -67,7 +67,13 @@ signal(SIGPIPE, SIG_IGN)
 signal(SIGTERM, SIG_IGN)
 signal(SIGINT, SIG_IGN)
 signal(SIGHUP, SIG_IGN)
+// What targets must not inherit: every signal ignored here (exec resets handled ones).
+let ignoredSignals = (1..<Int32(NSIG)).filter { number in
+    var action = sigaction()
+    guard sigaction(number, nil, &action) == 0 else { return false }
+    return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+}
 let children = etcron_child_signalfd()
 guard children >= 0 else { fail("cannot watch for child exits (signalfd): \(String(cString: strerror(errno)))") }
-var loop = GuardLoop(socket: executorSocket, childSignals: children)
+var loop = GuardLoop(socket: executorSocket, childSignals: children, ignoredSignals: ignoredSignals)
 loop.run()

@@ -101,4 +101,21 @@ struct ExecGuardTests {
             #expect(outcome.message == "cannot start command \"\(program)\": Exec format error (posix_spawn)")
         }
     }
+
+    @Test("a target starts with no signal ignored or blocked, whatever the guard ignores and blocks")
+    func cleanSignals() async throws {
+        let outcome = await TargetRunner(
+            RunnerFixtures.request(RunnerFixtures.exec("/bin/grep", ["-E", "^Sig(Blk|Ign)", "/proc/self/status"])), settings: settings
+        ).run()
+        #expect(outcome.result == .succeeded, "\(outcome.message)")
+        let masks = Dictionary(uniqueKeysWithValues: RunnerFixtures.text(outcome).split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t")
+            return fields.count == 2 ? (String(fields[0]), UInt64(fields[1], radix: 16)) : nil
+        })
+        #expect(masks["SigBlk:"] == 0)
+        // glibc's posix_spawn leaves its two internal signals (32 and 33) ignored in every
+        // child, with or without the guard; glibc programs install their own handlers.
+        let ignored = try #require(masks["SigIgn:"] ?? nil)
+        #expect(ignored & ~UInt64(0x1_8000_0000) == 0, "ignored: \(String(ignored, radix: 16))")
+    }
 }
