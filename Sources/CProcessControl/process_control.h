@@ -21,6 +21,7 @@ static inline int etcron_pidfd_open(pid_t pid) {
 
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 

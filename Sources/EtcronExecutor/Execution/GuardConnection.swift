@@ -27,6 +27,8 @@ final class GuardConnection: Sendable {
     private let state = Mutex(State())
     private let sending = Mutex(())
     private let logger: Logger
+    /// Drains the runs' output (the host's: it outlives this guard).
+    private let pump: OutputPump
 
     /// How long a write to the guard may block before the guard is deemed stuck and killed.
     static let sendTimeout = Duration.seconds(10)
@@ -45,14 +47,15 @@ final class GuardConnection: Sendable {
         var fatal: String?
     }
 
-    private init(guardPID: pid_t, socket: Int32, logger: Logger) {
+    private init(guardPID: pid_t, socket: Int32, pump: OutputPump, logger: Logger) {
         self.guardPID = guardPID
         self.socket = socket
+        self.pump = pump
         self.logger = logger
     }
 
     /// Starts the guard `launcher` names, with its end of a new socket pair as descriptor 3.
-    static func launch(_ launcher: ExecGuard.Launcher, logger: Logger) -> Result<GuardConnection, ExecStartFailure> {
+    static func launch(_ launcher: ExecGuard.Launcher, pump: OutputPump, logger: Logger) -> Result<GuardConnection, ExecStartFailure> {
         var ends: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
             return .failure(.spawn(TargetSpawn.Failure(errno: errno, what: "socketpair for the exec guard")))
@@ -75,7 +78,7 @@ final class GuardConnection: Sendable {
         }
         var timeout = timeval(tv_sec: Int(sendTimeout.components.seconds), tv_usec: 0)
         setsockopt(ends[0], SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let connection = GuardConnection(guardPID: pid, socket: ends[0], logger: logger)
+        let connection = GuardConnection(guardPID: pid, socket: ends[0], pump: pump, logger: logger)
         let reader = Thread { connection.readEvents() }
         reader.name = "exec-guard"
         reader.start()
@@ -101,19 +104,12 @@ final class GuardConnection: Sendable {
         } catch {
             return .failure(.spawn(error))
         }
-        let wake = etcron_eventfd()
-        guard wake >= 0 else {
-            let number = errno
-            close(output.read)
-            close(output.write)
-            return .failure(.spawn(TargetSpawn.Failure(errno: number, what: "eventfd")))
-        }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<GuardedChild, ExecStartFailure>, Never>) in
             let registered: (UInt64, GuardedChild)? = state.withLock { state in
                 guard state.ended == nil else { return nil }
                 let id = state.nextID
                 state.nextID += 1
-                let child = GuardedChild(id: id, connection: self, outputRead: output.read, wake: wake)
+                let child = GuardedChild(id: id, connection: self, outputRead: output.read, pump: pump)
                 state.starts[id] = continuation
                 state.children[id] = child
                 return (id, child)
@@ -140,7 +136,6 @@ final class GuardConnection: Sendable {
         case .failure:
             // The child object, if it was made, was dropped without starting its drain.
             close(output.read)
-            close(wake)
         }
         return result
     }

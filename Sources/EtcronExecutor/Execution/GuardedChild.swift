@@ -12,17 +12,17 @@ import Darwin
 /// An exec target started through the replica's exec guard (see ``GuardConnection``).
 ///
 /// The guard is its parent: it reaps it, kills what it left in its group, and reports its
-/// exit. The executor holds the read end of its output pipe: one thread drains it into an
-/// `OutputRingBuffer` and polls an eventfd beside it, which the guard connection's reader
-/// writes to when the exit is reported; reading then stops at end of file, or a short drain
-/// window after the exit if a process that left the group still holds the pipe.
+/// exit. The executor holds the read end of its output pipe, which the replica's
+/// ``OutputPump`` drains into an `OutputRingBuffer`; reading stops at end of file, or a
+/// short drain window after the exit if a process that left the group still holds the pipe.
 final class GuardedChild: ExecChild {
     /// The run's id on the guard's socket.
     let id: UInt64
     private let connection: GuardConnection
     private let outputRead: Int32
-    /// Written once the exit is known; closed when the termination is complete.
-    private let wake: Int32
+    private let pump: OutputPump
+    /// Its pipe's token at the pump.
+    private let token: UInt64
     private let state = Mutex(State())
 
     private struct State {
@@ -38,11 +38,12 @@ final class GuardedChild: ExecChild {
         }
     }
 
-    init(id: UInt64, connection: GuardConnection, outputRead: Int32, wake: Int32) {
+    init(id: UInt64, connection: GuardConnection, outputRead: Int32, pump: OutputPump) {
         self.id = id
         self.connection = connection
         self.outputRead = outputRead
-        self.wake = wake
+        self.pump = pump
+        token = pump.newToken()
     }
 
     var pid: pid_t { state.withLock { $0.pid } }
@@ -52,20 +53,16 @@ final class GuardedChild: ExecChild {
         state.withLock { $0.pid = pid }
     }
 
-    /// Starts the thread that drains its output.
+    /// Hands its output pipe to the pump.
     func startDraining(outputLimit: Int, drainWindow: Duration) {
-        let thread = Thread { [self] in
-            let buffer = PipeDrain.drain(outputRead, wakeUp: wake, capacity: outputLimit, drainWindow: drainWindow)
+        pump.add(token: token, fd: outputRead, capacity: outputLimit, drainWindow: drainWindow) { [self] buffer in
             finish { $0.output = buffer }
         }
-        thread.name = "run-\(pid)"  // Linux keeps 15 characters
-        thread.start()
     }
 
     /// Its leader ended so (reported by the guard, or decided when the guard died).
     func exited(_ exit: ChildExit) {
-        var one: UInt64 = 1
-        _ = write(wake, &one, MemoryLayout<UInt64>.size)
+        pump.exited(token)
         finish {
             $0.exit = exit
             $0.exitedAt = Date()
@@ -89,7 +86,7 @@ final class GuardedChild: ExecChild {
     }
 
     /// Applies `update` under the lock; when the termination becomes complete, wakes the
-    /// waiters and closes the eventfd (the drain has closed the pipe).
+    /// waiters.
     private func finish(_ update: (inout State) -> Void) {
         let (termination, waiters): (ChildTermination?, [CheckedContinuation<ChildTermination, Never>]) =
             state.withLock { state in
@@ -100,7 +97,6 @@ final class GuardedChild: ExecChild {
                 return (termination, state.waiters)
             }
         guard let termination else { return }
-        close(wake)
         for waiter in waiters { waiter.resume(returning: termination) }
     }
 }
