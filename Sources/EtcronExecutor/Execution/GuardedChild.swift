@@ -25,7 +25,7 @@ final class GuardedChild: ExecChild {
     private let token: UInt64
     private let state = Mutex(State())
 
-    private struct State {
+    private struct State: ChildTerminationState {
         var pid: pid_t = 0
         var exit: ChildExit?
         var exitedAt: Date?
@@ -75,28 +75,11 @@ final class GuardedChild: ExecChild {
     }
 
     func termination() async -> ChildTermination {
-        await withCheckedContinuation { continuation in
-            let ready: ChildTermination? = state.withLock { state in
-                if let termination = state.termination { return termination }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
+        await ChildTerminationLatch.wait(state)
     }
 
-    /// Applies `update` under the lock; when the termination becomes complete, wakes the
-    /// waiters.
+    /// Applies `update` under the lock, waking the waiters once the termination is complete.
     private func finish(_ update: (inout State) -> Void) {
-        let (termination, waiters): (ChildTermination?, [CheckedContinuation<ChildTermination, Never>]) =
-            state.withLock { state in
-                let wasComplete = state.termination != nil
-                update(&state)
-                guard !wasComplete, let termination = state.termination else { return (nil, []) }
-                defer { state.waiters = [] }
-                return (termination, state.waiters)
-            }
-        guard let termination else { return }
-        for waiter in waiters { waiter.resume(returning: termination) }
+        _ = ChildTerminationLatch.update(state, update)
     }
 }

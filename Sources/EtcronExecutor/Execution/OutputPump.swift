@@ -116,7 +116,8 @@ final class OutputPump: Sendable {
         }
     }
 
-    /// The thread's state: the pipes being drained.
+    /// The thread's state: the pipes being drained. Unchecked: only the pump's thread
+    /// touches it after it is made (commands reach it through `Shared`).
     private final class PumpLoop: @unchecked Sendable {
         private struct Drain {
             var fd: Int32

@@ -58,7 +58,7 @@ final class ProcessGroupChild: Sendable {
     /// The leader's pid, which is also the group's id.
     let pid: pid_t
 
-    private struct State {
+    private struct State: ChildTerminationState {
         var reaped = false
         /// Set by the reaper after its last use of the wake pipe.
         var reaperDone = false
@@ -173,14 +173,7 @@ final class ProcessGroupChild: Sendable {
 
     /// Waits until the leader has exited and its output has been drained.
     func termination() async -> ChildTermination {
-        await withCheckedContinuation { continuation in
-            let ready: ChildTermination? = state.withLock { state in
-                if let termination = state.termination { return termination }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
+        await ChildTerminationLatch.wait(state)
     }
 
     /// The reaper thread's body (without a pidfd).
@@ -226,21 +219,12 @@ final class ProcessGroupChild: Sendable {
         }
     }
 
-    /// Applies `update` under the lock; when the termination becomes complete, wakes the
-    /// waiters and closes the wake pipe. Each thread's last call comes after its last use
-    /// of the wake pipe.
+    /// Applies `update` under the lock; when the termination becomes complete, closes the
+    /// wake pipe and wakes the waiters. Each thread's last call comes after its last use of
+    /// the wake pipe.
     private func finish(_ update: (inout State) -> Void) {
-        let (termination, waiters): (ChildTermination?, [CheckedContinuation<ChildTermination, Never>]) =
-            state.withLock { state in
-                let wasComplete = state.termination != nil
-                update(&state)
-                guard !wasComplete, let termination = state.termination else { return (nil, []) }
-                defer { state.waiters = [] }
-                return (termination, state.waiters)
-            }
-        guard let termination else { return }
+        guard ChildTerminationLatch.update(state, update) else { return }
         close(wakeRead)
         if wakeWrite >= 0 { close(wakeWrite) }
-        for waiter in waiters { waiter.resume(returning: termination) }
     }
 }
