@@ -249,8 +249,9 @@ struct HerdBenchmark: AsyncParsableCommand {
 
         init(processes: [ManagedProcess], etcd: ProcessProbe, target: HerdTarget) {
             replicas = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).cpuTime() } }
-            children = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).descendantsCPUTime() } }
-            guards = processes.map { $0.pid.map { ProcessProbe(pid: $0).liveChildrenCPUTime() } }
+            let usage = processes.map { $0.pid.flatMap { ProcessProbe(pid: $0).childrenUsage() } }
+            children = usage.map { $0?.descendants }
+            guards = usage.map { $0?.running }
             self.etcd = etcd.cpuTime()
             self.target = target.cpuTime()
         }

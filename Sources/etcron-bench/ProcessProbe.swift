@@ -15,20 +15,19 @@ struct ProcessProbe: Sendable {
         statTicks(user: 13, system: 14)
     }
 
-    /// The CPU of its children, reaped or running, and of theirs they reaped: a replica's
-    /// exec guard (running) and the targets it reaped. Nil once the process is gone.
-    func descendantsCPUTime() -> Duration? {
-        guard var total = childrenCPUTime() else { return nil }
+    /// The CPU of its children, reaped or running, and of theirs they reaped
+    /// (`descendants`: a replica's exec guard and the targets it reaped), and of its running
+    /// children themselves (`running`: the guard's own). Nil once the process is gone.
+    func childrenUsage() -> (descendants: Duration, running: Duration)? {
+        guard var descendants = childrenCPUTime() else { return nil }
+        var running = Duration.zero
         for child in liveChildren() {
             let probe = ProcessProbe(pid: child)
-            total += (probe.cpuTime() ?? .zero) + (probe.childrenCPUTime() ?? .zero)
+            let own = probe.cpuTime() ?? .zero
+            running += own
+            descendants += own + (probe.childrenCPUTime() ?? .zero)
         }
-        return total
-    }
-
-    /// The CPU of its running children themselves (not of what they reaped).
-    func liveChildrenCPUTime() -> Duration {
-        liveChildren().reduce(.zero) { $0 + (ProcessProbe(pid: $1).cpuTime() ?? .zero) }
+        return (descendants, running)
     }
 
     /// The pids whose parent it is (field 4 of `/proc/<pid>/stat`).

@@ -1,4 +1,3 @@
-import CProcessControl
 import EtcronCore
 import ExecGuardWire
 import Foundation
@@ -69,12 +68,12 @@ final class GuardConnection: Sendable {
         let argv = [ExecGuard.executableName, "--supervise"] + (launcher.runAs.map { ["--run-as", "\($0.uid):\($0.gid)"] } ?? [])
         let spawned = CleanSpawn.spawn(path: launcher.executable, argv: argv, environment: [], actions: &actions, newProcessGroup: true)
         close(ends[1])
-        guard case .success(let pid) = spawned else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let started): pid = started
+        case .failure(let error):
             close(ends[0])
-            if case .failure(let error) = spawned {
-                return .failure(.guardUnavailable("cannot start the exec guard \(launcher.executable): \(ExecutionText.errnoText(error.number))"))
-            }
-            return .failure(.guardUnavailable("cannot start the exec guard"))
+            return .failure(.guardUnavailable("cannot start the exec guard \(launcher.executable): \(ExecutionText.errnoText(error.number))"))
         }
         var timeout = timeval(tv_sec: Int(sendTimeout.components.seconds), tv_usec: 0)
         setsockopt(ends[0], SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -105,16 +104,15 @@ final class GuardConnection: Sendable {
             return .failure(.spawn(error))
         }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<GuardedChild, ExecStartFailure>, Never>) in
-            let registered: (UInt64, GuardedChild)? = state.withLock { state in
+            let registered: UInt64? = state.withLock { state in
                 guard state.ended == nil else { return nil }
                 let id = state.nextID
                 state.nextID += 1
-                let child = GuardedChild(id: id, connection: self, outputRead: output.read, pump: pump)
                 state.starts[id] = continuation
-                state.children[id] = child
-                return (id, child)
+                state.children[id] = GuardedChild(id: id, connection: self, outputRead: output.read, pump: pump)
+                return id
             }
-            guard let (id, _) = registered else {
+            guard let id = registered else {
                 continuation.resume(returning: .failure(.guardUnavailable(state.withLock { $0.ended } ?? "the exec guard ended")))
                 return
             }

@@ -1,4 +1,3 @@
-import CProcessControl
 import EtcronCore
 import Foundation
 import Synchronization
