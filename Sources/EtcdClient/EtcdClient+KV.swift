@@ -1,11 +1,12 @@
 import EtcdProto
 import Foundation
+import SwiftProtobuf
 
 extension EtcdClient {
     /// Reads the keys in `keys`.
     public func range(_ keys: KeyRange, options: RangeOptions = RangeOptions(), timeout: Duration? = nil) async throws(EtcdError) -> RangeResult {
-        let response: Etcdserverpb_RangeResponse = try await call(.range, Self.rangeRequest(keys, options), timeout: timeout)
-        return RangeResult(response)
+        let request = Self.rangeRequest(keys, options)
+        return try await call(.range, encoded: { try request.serializedBytes() }, timeout: timeout) { try ResponseWire.decode($0, ResponseWire.range) }
     }
 
     /// Writes `value` at `key`.

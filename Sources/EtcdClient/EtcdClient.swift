@@ -106,21 +106,33 @@ public final class EtcdClient: Sendable {
         timeout: Duration? = nil,
         as: Response.Type = Response.self
     ) async throws(EtcdError) -> Response {
+        try await call(method, encoded: encode, timeout: timeout) { try Response(serializedBytes: $0) }
+    }
+
+    /// A call whose request `encode` writes, and whose response `decode` reads, in
+    /// protobuf's wire format.
+    func call<Response>(
+        _ method: EtcdMethod,
+        encoded encode: () throws -> [UInt8],
+        timeout: Duration? = nil,
+        decode: ([UInt8]) throws -> Response
+    ) async throws(EtcdError) -> Response {
         try await ensureAuthenticated()
         do {
-            return try await callOnce(method, encode, timeout: timeout)
+            return try await callOnce(method, encode, timeout: timeout, decode: decode)
         } catch where error.code == .invalidAuthToken && configuration.credentials != nil {
             logger.debug("etcd auth token expired; authenticating again", metadata: ["method": "\(method.name)"])
             token.withLock { $0 = nil }
             try await ensureAuthenticated()
-            return try await callOnce(method, encode, timeout: timeout)
+            return try await callOnce(method, encode, timeout: timeout, decode: decode)
         }
     }
 
-    private func callOnce<Response: SwiftProtobuf.Message>(
+    private func callOnce<Response>(
         _ method: EtcdMethod,
         _ encode: () throws -> [UInt8],
-        timeout: Duration?
+        timeout: Duration?,
+        decode: ([UInt8]) throws -> Response
     ) async throws(EtcdError) -> Response {
         let start = ContinuousClock.now
         let limit = timeout ?? configuration.requestTimeout
@@ -129,7 +141,7 @@ public final class EtcdClient: Sendable {
             let response = try await channel.unary(
                 path: method.rawValue, request: bytes, metadata: metadata(), timeout: limit)
             metrics.recordLatency(method, since: start)
-            return try Response(serializedBytes: response)
+            return try decode(response)
         } catch let status as GRPCStatus {
             let error = describe(status, method: method, timeout: limit)
             metrics.recordError(method, error)
@@ -171,7 +183,9 @@ public final class EtcdClient: Sendable {
         request.password = credentials.password
         let response: Etcdserverpb_AuthenticateResponse
         do {
-            response = try await callOnce(.authenticate, { try request.serializedBytes() }, timeout: nil)
+            response = try await callOnce(.authenticate, { try request.serializedBytes() }, timeout: nil) {
+                try Etcdserverpb_AuthenticateResponse(serializedBytes: $0)
+            }
         } catch where error.code == .authenticationFailed {
             throw EtcdError(.authenticationFailed,
                 "etcd credentials: user \"\(credentials.username)\" was refused (wrong user name or password)",

@@ -11,6 +11,13 @@ public struct RangeResult: Sendable, Hashable {
     /// How many keys matched in total.
     public var count: Int64
 
+    init(header: ResponseHeader, kvs: [KeyValue], more: Bool, count: Int64) {
+        self.header = header
+        self.kvs = kvs
+        self.more = more
+        self.count = count
+    }
+
     init(_ proto: Etcdserverpb_RangeResponse) {
         header = ResponseHeader(proto.header)
         kvs = proto.kvs.map(KeyValue.init)
@@ -26,6 +33,11 @@ public struct PutResult: Sendable, Hashable {
     /// The previous key-value, when asked for and present.
     public var previous: KeyValue?
 
+    init(header: ResponseHeader, previous: KeyValue?) {
+        self.header = header
+        self.previous = previous
+    }
+
     init(_ proto: Etcdserverpb_PutResponse) {
         header = ResponseHeader(proto.header)
         previous = proto.hasPrevKv ? KeyValue(proto.prevKv) : nil
@@ -40,6 +52,12 @@ public struct DeleteResult: Sendable, Hashable {
     public var deleted: Int64
     /// The deleted key-values, when asked for.
     public var previous: [KeyValue]
+
+    init(header: ResponseHeader, deleted: Int64, previous: [KeyValue]) {
+        self.header = header
+        self.deleted = deleted
+        self.previous = previous
+    }
 
     init(_ proto: Etcdserverpb_DeleteRangeResponse) {
         header = ResponseHeader(proto.header)

@@ -31,6 +31,9 @@ public struct KeyValue: Sendable, Hashable {
         self.lease = lease
     }
 
+    /// No key, no value, no revisions: what a decoder fills in.
+    static let empty = KeyValue(key: "", value: Data(), modRevision: 0, version: 0)
+
     init(_ proto: Mvccpb_KeyValue) {
         key = proto.key
         value = proto.value
@@ -51,6 +54,16 @@ public struct ResponseHeader: Sendable, Hashable {
     public var revision: Int64
     /// The raft term at that time.
     public var raftTerm: UInt64
+
+    /// All zero: what a decoder fills in.
+    static let empty = ResponseHeader(clusterID: 0, memberID: 0, revision: 0, raftTerm: 0)
+
+    init(clusterID: UInt64, memberID: UInt64, revision: Int64, raftTerm: UInt64) {
+        self.clusterID = clusterID
+        self.memberID = memberID
+        self.revision = revision
+        self.raftTerm = raftTerm
+    }
 
     init(_ proto: Etcdserverpb_ResponseHeader) {
         clusterID = proto.clusterID

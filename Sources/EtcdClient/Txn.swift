@@ -76,6 +76,12 @@ public struct TxnResult: Sendable, Hashable {
     /// The results of the branch that ran, in order.
     public var responses: [TxnOperationResult]
 
+    init(header: ResponseHeader, succeeded: Bool, responses: [TxnOperationResult]) {
+        self.header = header
+        self.succeeded = succeeded
+        self.responses = responses
+    }
+
     init(_ proto: Etcdserverpb_TxnResponse) {
         header = ResponseHeader(proto.header)
         succeeded = proto.succeeded
@@ -124,7 +130,6 @@ public enum TxnOperationResult: Sendable, Hashable {
 extension EtcdClient {
     /// Runs a transaction.
     public func txn(_ txn: Txn, timeout: Duration? = nil) async throws(EtcdError) -> TxnResult {
-        let response: Etcdserverpb_TxnResponse = try await call(.txn, encoded: { try txn.wireBytes() }, timeout: timeout)
-        return TxnResult(response)
+        try await call(.txn, encoded: { try txn.wireBytes() }, timeout: timeout) { try ResponseWire.decode($0, ResponseWire.txn) }
     }
 }

@@ -76,7 +76,12 @@ final class WatchCursor {
                     self.stream = nil
                     continue
                 }
-                let response = try Etcdserverpb_WatchResponse(serializedBytes: bytes)
+                let response: WatchWireResponse
+                do {
+                    response = try ResponseWire.decode(bytes, ResponseWire.watch)
+                } catch {
+                    throw EtcdError(.internalError, "watch of \(keys): etcd's response cannot be read: \(error)")
+                }
                 if let delivered = try accept(response) {
                     failures = 0
                     return delivered
@@ -91,7 +96,7 @@ final class WatchCursor {
     }
 
     /// Turns a response into what the caller sees, dropping anything already delivered.
-    private func accept(_ response: Etcdserverpb_WatchResponse) throws -> WatchResponse? {
+    private func accept(_ response: WatchWireResponse) throws -> WatchResponse? {
         if response.canceled {
             finish()
             if response.compactRevision > 0 {
@@ -111,7 +116,7 @@ final class WatchCursor {
             if nextRevision == 0 { nextRevision = response.header.revision + 1 }
             return nil
         }
-        let events = response.events.filter { $0.kv.modRevision >= nextRevision }.map(WatchEvent.init)
+        let events = response.events.filter { $0.kv.modRevision >= nextRevision }
         if let last = events.last {
             nextRevision = last.revision + 1
             return WatchResponse(events: events, revision: last.revision)

@@ -15,6 +15,12 @@ public struct WatchEvent: Sendable, Hashable {
     /// The revision of the event.
     public var revision: Int64 { kv.modRevision }
 
+    init(kind: Kind, kv: KeyValue, previous: KeyValue? = nil) {
+        self.kind = kind
+        self.kv = kv
+        self.previous = previous
+    }
+
     init(_ proto: Mvccpb_Event) {
         kind = proto.type == .delete ? .delete : .put
         kv = KeyValue(proto.kv)
