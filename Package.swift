@@ -9,6 +9,13 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The generated protobuf messages keep their fields in a class, and Swift checks every
+/// access to a class's stored property for exclusivity at run time: 2.4% of the replicas'
+/// CPU in a top-of-the-hour herd went to those checks in EtcronProto alone. Generated code
+/// never overlaps accesses to one field (the compiler's static checks still apply), so
+/// the run-time checks are left out of the generated modules only.
+let generatedSwiftSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
 let package = Package(
     name: "etcron",
     platforms: [.macOS(.v15)],
@@ -53,13 +60,13 @@ let package = Package(
         .target(
             name: "EtcdProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            swiftSettings: swiftSettings
+            swiftSettings: generatedSwiftSettings
         ),
         // Generated from proto/etcron (etcron's own records); committed.
         .target(
             name: "EtcronProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            swiftSettings: swiftSettings
+            swiftSettings: generatedSwiftSettings
         ),
         .target(
             name: "EtcdClient",

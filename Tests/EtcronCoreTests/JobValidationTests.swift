@@ -206,6 +206,30 @@ struct JobValidationTests {
         #expect(RecordKey(keys.base.member("r1"), keys: keys) == .member(replicaID: "r1"))
     }
 
+    @Test("telling a run's key apart without parsing it agrees with the parser on every key")
+    func runKeysWithoutParsing() {
+        let keys = JobKeys(prefix: "/etcron")
+        var candidates = [
+            "/etcron/jobs/a/b/runs/s-1", "/etcron/jobs/a/b/runs/", "/etcron/jobs/a/b/runs/x/y", "/etcron/jobs/a/b/runs",
+            "/etcron/jobs/a/b/run/x", "/etcron/jobs/a/b/runsx/x", "/etcron/jobs/a/b/rung/x", "/etcron/jobs//b/runs/x",
+            "/etcron/jobs/a//runs/x", "/etcron/jobs/a/b//x", "/etcron/jobs/a/b/spec", "/etcron/jobs/", "/etcron/jobs",
+            "/etcron/job/a/b/runs/x", "/other/jobs/a/b/runs/x", "/etcron/status/a/b", "", "/",
+            keys.run("tenant-1", "job-12345", runID: RunID.scheduled(tenant: "tenant-1", job: "job-12345", scheduledUnix: 1_767_225_600)),
+        ]
+        // Random keys over the alphabet of the layout's separators and part names.
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["/", "runs", "run", "spec", "a", "b", "x", "jobs", "/etcron/jobs/", "r", "s"]
+        for _ in 0..<5_000 {
+            let count = Int.random(in: 0...9, using: &generator)
+            candidates.append("/etcron/jobs/" + (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for key in candidates {
+            let parsed: Bool = if case .run? = RecordKey(key, keys: keys) { true } else { false }
+            #expect(RecordKey.namesRun(Data(key.utf8), keys: keys) == parsed, "\(key)")
+            #expect(RecordKey.namesRun(key.utf8, keys: keys) == parsed, "\(key)")
+        }
+    }
+
     @Test("a schedule that fires years apart is valid, with a warning naming the gap; a daily one gets none")
     func rareSchedules() {
         let rare = JobFixtures.spec(schedule: "44 23 */30 11 7")

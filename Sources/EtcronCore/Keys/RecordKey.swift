@@ -63,6 +63,32 @@ public enum RecordKey: Hashable, Sendable {
         }
     }
 
+    /// Whether the UTF-8 bytes `key` name a run (`<prefix>jobs/<tenant>/<name>/runs/<run id>`):
+    /// exactly when ``init(_:keys:)`` would parse `.run`, without building any string. The
+    /// leader's watch sees one run created per invoke, its own, and skips it by this alone.
+    public static func namesRun(_ key: some Collection<UInt8>, keys: JobKeys) -> Bool {
+        let prefix = keys.jobs.utf8
+        guard key.count > prefix.count, key.starts(with: prefix) else { return false }
+        // The parts after the prefix: tenant, name, "runs", run ID; each non-empty.
+        let runs = runsPart
+        var part = 0
+        var length = 0
+        var isRuns = true
+        for byte in key.dropFirst(prefix.count) {
+            if byte == UInt8(ascii: "/") {
+                guard length > 0, part < 3, part != 2 || (isRuns && length == runs.count) else { return false }
+                part += 1
+                length = 0
+                continue
+            }
+            if part == 2 { isRuns = isRuns && length < runs.count && runs[length] == byte }
+            length += 1
+        }
+        return part == 3 && length > 0
+    }
+
+    private static let runsPart: [UInt8] = Array("runs".utf8)
+
     /// Why `key`, which is under ``JobKeys/quotas``, names no quota record (its tenant is
     /// not a DNS subdomain, e.g. it holds a `/` or capitals); nil when it names one, or
     /// when the key is not under ``JobKeys/quotas`` at all.

@@ -33,31 +33,41 @@ struct CommitItem: Sendable {
         errorDecision: Etcron_V1_Decision?, batching: Set<String> = []
     ) throws {
         self.job = job
-        let assignedByID = Dictionary(uniqueKeysWithValues: assigned.map { ($0.runID, $0) })
+        // A sync writes a run or two: the runs are searched in place rather than indexed
+        // (at the top of the hour this runs once per decision).
+        func assignment(of runID: String) -> Etcron_V1_Run? { assigned.first { $0.runID == runID } }
         // Exactly one decision per scheduled time, wherever it is held (DecisionPlacement):
         // skips in the log, invokes in their runs, created only if absent below.
         (compares, operations) = try DecisionPlacement.logWrites(
             errorDecision.map { result.decisions + [$0] } ?? result.decisions, job: job, keys: keys)
         // Each run's key is made once; the runs handed off in a batch, by run ID.
-        var handed: [String: (key: String, bytes: Data)] = [:]
+        var handed: [(runID: String, key: String, bytes: Data)] = []
+        func handedOff(_ runID: String) -> (key: String, bytes: Data)? {
+            handed.first { $0.runID == runID }.map { ($0.key, $0.bytes) }
+        }
         func put(_ key: String, _ run: Etcron_V1_Run) throws {
             let bytes = try run.serializedData()
             operations.append(.put(key, bytes))
-            if assignedByID[run.runID] != nil, batching.contains(run.assignedTo), bytes.count <= Self.maxHandedRunBytes {
-                handed[run.runID] = (key, bytes)
+            if batching.contains(run.assignedTo), bytes.count <= Self.maxHandedRunBytes, assignment(of: run.runID) != nil {
+                handed.append((run.runID, key, bytes))
             }
         }
         for run in result.newRuns {
             let key = keys.run(job.tenant, job.name, runID: run.runID)
             compares.append(.createRevision(key, .equal, 0))
-            try put(key, assignedByID[run.runID] ?? run)
+            try put(key, assignment(of: run.runID) ?? run)
         }
         // Runs assigned that are not new (a retry, a run that waited) are written as updates.
-        var updated = Dictionary(uniqueKeysWithValues: result.updatedRuns.map { ($0.runID, $0) })
-        for run in assigned where !result.newRuns.contains(where: { $0.runID == run.runID }) { updated[run.runID] = run }
-        for (runID, run) in updated.sorted(by: { $0.key < $1.key }) {
-            let key = keys.run(job.tenant, job.name, runID: runID)
-            if let revision = runRevisions[runID] {
+        var updated = result.updatedRuns.map { assignment(of: $0.runID) ?? $0 }
+        for run in assigned where !result.newRuns.contains(where: { $0.runID == run.runID })
+            && !updated.contains(where: { $0.runID == run.runID })
+        {
+            updated.append(run)
+        }
+        if updated.count > 1 { updated.sort { $0.runID < $1.runID } }
+        for run in updated {
+            let key = keys.run(job.tenant, job.name, runID: run.runID)
+            if let revision = runRevisions[run.runID] {
                 compares.append(.modRevision(key, .equal, revision))
             }
             try put(key, run)
@@ -66,15 +76,16 @@ struct CommitItem: Sendable {
         // executor that reads batches), and written again (touched) when the leader asks
         // its executor to stop it: the executor watches only its pointers.
         for run in assigned {
-            guard let (key, bytes) = handed[run.runID] else { continue }
+            guard let (key, bytes) = handedOff(run.runID) else { continue }
             var handoff = Etcron_V1_AssignedRun()
             handoff.key = key
             handoff.run = bytes
             handoffs.append(Handoff(executor: run.assignedTo, run: handoff))
         }
-        var pointed: Set<String> = []
+        var pointed: [String] = []
         func point(_ run: Etcron_V1_Run) {
-            guard handed[run.runID] == nil, pointed.insert(run.runID).inserted else { return }
+            guard handedOff(run.runID) == nil, !pointed.contains(run.runID) else { return }
+            pointed.append(run.runID)
             let pointer = keys.assignments(run.assignedTo) + run.runID
             operations.append(.put(pointer, Data(keys.run(job.tenant, job.name, runID: run.runID).utf8)))
         }

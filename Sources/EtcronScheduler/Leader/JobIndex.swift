@@ -19,9 +19,12 @@ final class JobIndex: Sendable {
         /// leader gives new runs to the executors with the fewest).
         var activeByExecutor: [String: Int] = [:]
 
-        /// Adds (`sign` 1) or removes (-1) `entry`'s active runs from the per-executor counts.
-        mutating func countExecutors(_ entry: JobEntry?, _ sign: Int) {
-            guard let entry, entry.activeRuns > 0 else { return }
+        /// Adds (`sign` 1) or removes (-1) `entry`'s active runs from the per-tenant and
+        /// per-executor counts.
+        private mutating func count(_ id: JobID, _ entry: JobEntry, _ sign: Int) {
+            let active = entry.activeRuns
+            guard active > 0 else { return }
+            activeByTenant[id.tenant, default: 0] += sign * active
             for run in entry.runs.values where run.isActive && !run.assignedTo.isEmpty {
                 activeByExecutor[run.assignedTo, default: 0] += sign
             }
@@ -31,20 +34,17 @@ final class JobIndex: Sendable {
         /// `JobEntry`); `store` puts it back.
         mutating func take(_ id: JobID) -> JobEntry? {
             guard let entry = jobs.removeValue(forKey: id) else { return nil }
-            let active = entry.activeRuns
-            if active != 0 { activeByTenant[id.tenant, default: 0] -= active }
-            countExecutors(entry, -1)
+            count(id, entry, -1)
             return entry
         }
 
         /// Stores `entry` for `id` (nil or empty: forgets the job), keeping the counts.
         mutating func store(_ id: JobID, _ entry: JobEntry?) {
-            let before = jobs[id]?.activeRuns ?? 0
-            let after = entry?.activeRuns ?? 0
-            if before != after { activeByTenant[id.tenant, default: 0] += after - before }
-            countExecutors(jobs[id], -1)
-            countExecutors(entry, 1)
-            jobs[id] = entry.flatMap { $0.isEmpty ? nil : $0 }
+            // Usually taken out before: then there is nothing to replace.
+            if let replaced = jobs.removeValue(forKey: id) { count(id, replaced, -1) }
+            guard let entry, !entry.isEmpty else { return }
+            count(id, entry, 1)
+            jobs[id] = entry
         }
     }
 
@@ -73,15 +73,13 @@ final class JobIndex: Sendable {
     /// starts after its load, so every write in it was made after the leader won).
     @discardableResult
     func put(_ kv: KeyValue, watched: Bool = false) -> Effect {
+        // Only a leader creates runs (executors change existing ones), and the fence keeps
+        // any other leader from writing after this one won: a run created after the load is
+        // this leader's own, recorded by `committed` when its commit returns. One such event
+        // comes back per invoke, so it is told apart without parsing its key into strings.
+        if watched, kv.version == 1, leaderToken != 0, RecordKey.namesRun(kv.key, keys: keys) { return .none }
         guard let record = RecordKey(kv.keyString, keys: keys), let id = record.job else { return .none }
-        if case .run(_, let runID) = record {
-            // Only a leader creates runs (executors change existing ones), and the fence
-            // keeps any other leader from writing after this one won: a run created after
-            // the load is this leader's own, recorded by `committed` when its commit
-            // returns. One such event comes back per invoke, so it costs nothing here.
-            if watched, kv.version == 1, leaderToken != 0 { return .none }
-            return putRun(id, runID, kv)
-        }
+        if case .run(_, let runID) = record { return putRun(id, runID, kv) }
         return state.withLock { state -> Effect in
             var entry = state.take(id) ?? JobEntry()
             defer { state.store(id, entry) }
@@ -262,14 +260,16 @@ final class JobIndex: Sendable {
             entry.status = status
             entry.statusRevision = max(entry.statusRevision, revision)
         }
-        for runs in [result.newRuns, result.updatedRuns, assigned] {
-            for run in runs {
-                // An executor's change may have come in on the watch before this reply.
-                if let known = entry.runRevisions[run.runID], known > revision { continue }
-                entry.runs[run.runID] = run.indexed
-                entry.runRevisions[run.runID] = revision
-            }
+        func written(_ run: Etcron_V1_Run) {
+            // An executor's change may have come in on the watch before this reply.
+            if let known = entry.runRevisions[run.runID], known > revision { return }
+            entry.runs[run.runID] = run.indexed
+            entry.runRevisions[run.runID] = revision
         }
+        // A run assigned was written as assigned (new or not): recorded once, in that form.
+        for run in assigned { written(run) }
+        for run in result.newRuns where !assigned.contains(where: { $0.runID == run.runID }) { written(run) }
+        for run in result.updatedRuns where !assigned.contains(where: { $0.runID == run.runID }) { written(run) }
         for runID in result.deletedRuns {
             entry.runs[runID] = nil
             entry.runRevisions[runID] = nil

@@ -170,10 +170,11 @@ extension LeaderScheduler {
     /// is still busy with an earlier one.
     private func assign(_ result: SyncResult, _ entry: JobEntry, _ executors: inout Executors) -> [Etcron_V1_Run] {
         guard !executors.sorted.isEmpty, !result.assignable.isEmpty else { return [] }
-        let created = Dictionary(uniqueKeysWithValues: result.newRuns.map { ($0.runID, $0) })
-        let updated = Dictionary(uniqueKeysWithValues: result.updatedRuns.map { ($0.runID, $0) })
+        // A sync creates or changes a run or two: searched in place, not indexed.
         return result.assignable.compactMap { runID in
-            guard var run = created[runID] ?? updated[runID] ?? entry.runs[runID] else { return nil }
+            guard var run = result.newRuns.first(where: { $0.runID == runID }) ?? result.updatedRuns.first(where: { $0.runID == runID })
+                ?? entry.runs[runID]
+            else { return nil }
             let turn = nextMember.withLock { counter -> Int in
                 defer { counter &+= 1 }
                 return counter
