@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.request
 
 import websocket  # websocket-client (pip), the DevTools protocol's transport
@@ -235,7 +236,9 @@ def main():
         browser.open(base + "/")
         check("after signing out, / asks to sign in again", browser.path().startswith("/login"), browser.path())
     except Exception as error:  # a step that could not run is a failure, with its reason
-        check("the browser session ran to its end", False, repr(error))
+        # The step that failed, and what etcron dev printed, to tell a browser's fault from etcron's.
+        check("the browser session ran to its end", False,
+              f"{error!r}\n{traceback.format_exc(limit=4)}etcron dev printed:\n{open(dev_log.name).read()[-3000:]}")
     finally:
         if browser is not None:
             browser.close()

@@ -40,6 +40,7 @@ struct DevCommand: AsyncParsableCommand {
             say("etcron dev: etcd listening on \(endpoints) (data in \(cluster.rootDirectory))")
             let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
             let tokens = try DevTokens.write(into: cluster.rootDirectory)
+            var ports: [Int] = []
             for index in 1...replicas {
                 let port = try LoopbackPorts.allocate()
                 let process = try await ManagedProcess.start(
@@ -51,9 +52,13 @@ struct DevCommand: AsyncParsableCommand {
                     ],
                     logFile: cluster.rootDirectory + "/replica-\(index).log")
                 processes.append(process)
+                ports.append(port)
                 firstPort = firstPort ?? port
                 say("etcron dev: replica dev-\(index): http://127.0.0.1:\(port) (/metrics, /readyz), log \(cluster.rootDirectory)/replica-\(index).log")
             }
+            // The dashboard's address is printed only once every replica serves it: a
+            // browser or curl started on that line must not meet a refused connection.
+            try await Self.waitUntilReady(processes, ports: ports)
             say("""
                 etcron dev: dashboard: http://127.0.0.1:\(firstPort ?? 0)/ (any replica serves it): sign in with \(tokens.demo) \
                 (tenant demo, editor) or \(tokens.admin) (admin, every tenant)
@@ -79,6 +84,29 @@ struct DevCommand: AsyncParsableCommand {
         for process in processes { _ = try? await process.waitForExit(timeout: .seconds(5)) }
         for process in processes { await process.kill() }
         await cluster.shutdown()
+    }
+
+    /// Waits until every replica answers 200 on `/readyz` (its HTTP server listens and it
+    /// holds an etcd session). Throws, with the replica's log, when one exits first or is
+    /// not ready within a minute.
+    private static func waitUntilReady(_ processes: [ManagedProcess], ports: [Int]) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        for (index, (process, port)) in zip(processes, ports).enumerated() {
+            while true {
+                if let response = try? await HealthProbe.get(port: port, path: "/readyz", timeout: .milliseconds(500)),
+                   response.status == 200 {
+                    break
+                }
+                guard process.isRunning else {
+                    throw UsageFailure(message: "dev: replica dev-\(index + 1) exited while starting:\n\(process.tail())")
+                }
+                guard ContinuousClock.now < deadline else {
+                    throw UsageFailure(message: "dev: replica dev-\(index + 1) was not ready on http://127.0.0.1:\(port)/readyz within 60 s:\n\(process.tail())")
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        say("etcron dev: all \(processes.count) replicas are ready")
     }
 
     /// Three demo jobs through the real store: one every 10 seconds that succeeds, one every
