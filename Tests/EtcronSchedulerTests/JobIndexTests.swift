@@ -59,6 +59,30 @@ struct JobIndexTests {
         #expect(index.jobIDs.isEmpty)
     }
 
+    @Test("jobs are counted per tenant as specs come, turn undecodable and go; each change is reported once")
+    func jobsPerTenant() throws {
+        let index = JobIndex(keys: Self.keys, leaderToken: Self.token)
+        func spec(_ tenant: String, _ name: String) -> String { Self.keys.spec(tenant, name) }
+        func changes() -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: index.takeJobCountChanges().map { ($0.tenant, $0.jobs) })
+        }
+        index.put(try Self.kv(spec("payments", "settle"), JobFixtures.spec(tenant: "payments", name: "settle"), revision: 10))
+        index.put(try Self.kv(spec("payments", "refund"), JobFixtures.spec(tenant: "payments", name: "refund"), revision: 11))
+        index.put(try Self.kv(spec("search", "reindex"), JobFixtures.spec(tenant: "search", name: "reindex"), revision: 12))
+        #expect(index.jobsPerTenant == ["payments": 2, "search": 1])
+        #expect(changes() == ["payments": 2, "search": 1])
+        #expect(changes().isEmpty, "reported once")
+        index.put(try Self.kv(spec("payments", "settle"), JobFixtures.spec(tenant: "payments", name: "settle"), revision: 13, version: 2))
+        #expect(changes().isEmpty, "a changed spec is the same job")
+        index.put(KeyValue(key: spec("payments", "settle"), value: Data([0xff, 0x01]), modRevision: 14), watched: true)
+        #expect(changes() == ["payments": 1], "an undecodable spec is not counted")
+        index.delete(spec("search", "reindex"))
+        index.delete(spec("search", "reindex"))
+        #expect(changes() == ["search": 0], "the tenant's last job went")
+        #expect(index.jobsPerTenant == ["payments": 1])
+        #expect(Set(index.tenantsCounted) == ["payments", "search"])
+    }
+
     @Test("the leader's own run creations and pending runs come back on the watch without making the job due")
     func ownRunEchoes() throws {
         let index = JobIndex(keys: Self.keys, leaderToken: Self.token)

@@ -18,6 +18,17 @@ final class JobIndex: Sendable {
         /// Active runs per executor they are assigned to, kept current by `store` (the
         /// leader gives new runs to the executors with the fewest).
         var activeByExecutor: [String: Int] = [:]
+        /// Jobs with a decodable spec per tenant (the `etcron_jobs` gauge), and the tenants
+        /// whose count changed since the leader last published them.
+        var jobsByTenant: [String: Int] = [:]
+        var tenantsChanged: Set<String> = []
+
+        /// Counts a spec that came (`had` false, `has` true) or went for `tenant`.
+        mutating func spec(of tenant: String, had: Bool, has: Bool) {
+            guard had != has else { return }
+            jobsByTenant[tenant, default: 0] += has ? 1 : -1
+            tenantsChanged.insert(tenant)
+        }
 
         /// Adds (`sign` 1) or removes (-1) `entry`'s active runs from the per-tenant and
         /// per-executor counts.
@@ -87,6 +98,8 @@ final class JobIndex: Sendable {
             case .spec:
                 guard kv.modRevision > entry.specRevision else { return .none }
                 entry.specRevision = kv.modRevision
+                let had = entry.spec != nil
+                defer { state.spec(of: id.tenant, had: had, has: entry.spec != nil) }
                 do {
                     let spec = try Etcron_V1_JobSpec(serializedBytes: kv.value)
                     entry.schedule = Self.compile(spec, id: id)
@@ -183,6 +196,7 @@ final class JobIndex: Sendable {
             defer { state.store(id, entry) }
             switch record {
             case .spec:
+                state.spec(of: id.tenant, had: entry.spec != nil, has: false)
                 entry.spec = nil
                 entry.schedule = nil
                 return .sync(id)
@@ -334,10 +348,20 @@ final class JobIndex: Sendable {
 
     /// Jobs per tenant, for the gauge.
     var jobsPerTenant: [String: Int] {
+        state.withLock { $0.jobsByTenant.filter { $0.value > 0 } }
+    }
+
+    /// Every tenant whose jobs were counted in this term (some may have none left).
+    var tenantsCounted: [String] {
+        state.withLock { Array($0.jobsByTenant.keys) }
+    }
+
+    /// The tenants whose number of jobs changed since the last call, with their count now
+    /// (0: the tenant's last job went), for the gauge to follow specs created and deleted.
+    func takeJobCountChanges() -> [(tenant: String, jobs: Int)] {
         state.withLock { state in
-            state.jobs.reduce(into: [:]) { counts, item in
-                if item.value.spec != nil { counts[item.key.tenant, default: 0] += 1 }
-            }
+            defer { state.tenantsChanged.removeAll() }
+            return state.tenantsChanged.map { ($0, state.jobsByTenant[$0] ?? 0) }
         }
     }
 }

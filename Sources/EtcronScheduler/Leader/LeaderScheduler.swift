@@ -74,7 +74,11 @@ final class LeaderScheduler: Sendable {
         let jobs = index.jobIDs
         logger.info("scheduler loaded jobs", metadata: ["jobs": "\(jobs.count)", "revision": "\(revision)"])
         let perTenant = index.jobsPerTenant
+        _ = index.takeJobCountChanges()
         for (tenant, count) in perTenant { metrics.jobs(tenant: tenant, count: count) }
+        // Only a leader counts jobs: when its term ends its gauges drop to 0, so that the
+        // dashboard's max over replicas shows the count of the leader in office.
+        defer { for tenant in index.tenantsCounted { metrics.jobs(tenant: tenant, count: 0) } }
         try await fillTenantIndex(Set(perTenant.keys))
         for job in jobs { queue.enqueue(job) }
         let queue = self.queue
@@ -115,6 +119,8 @@ final class LeaderScheduler: Sendable {
                 case .syncWhenIdle(let job): queue.enqueue(job, whenIdle: true)
                 }
             }
+            // Jobs created or deleted move the jobs-per-tenant gauge at once.
+            for (tenant, count) in index.takeJobCountChanges() { metrics.jobs(tenant: tenant, count: count) }
         }
     }
 
