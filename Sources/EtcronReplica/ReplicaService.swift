@@ -301,8 +301,10 @@ public final class ReplicaService: Service {
             do {
                 try await watch.run(after: from)
             } catch let error as EtcdError where error.code != .cancelled {
-                logger.warning("gameday actions' watch broke; resuming", metadata: ["error": "\(error)"])
-                from = (try? await gamedayRevision()) ?? from
+                // Resumed after what it missed: the actions recorded since the session
+                // began that are still unacted are acted on first, never skipped.
+                logger.warning("gameday actions' watch broke; acting on what it missed, then resuming", metadata: ["error": "\(error)"])
+                from = (try? await watch.catchUp(since: revision)) ?? from
             }
             try Task.checkCancellation()
             try await Task.sleep(for: backoff.next())
