@@ -34,7 +34,6 @@ struct DevCommand: AsyncParsableCommand {
         say("etcron dev: starting a local etcd ...")
         let cluster = try await EtcdCluster.start(members: 1)
         var processes: [ManagedProcess] = []
-        var firstPort: Int?
         do {
             let endpoints = cluster.clientEndpoints.joined(separator: ",")
             say("etcron dev: etcd listening on \(endpoints) (data in \(cluster.rootDirectory))")
@@ -53,18 +52,18 @@ struct DevCommand: AsyncParsableCommand {
                     logFile: cluster.rootDirectory + "/replica-\(index).log")
                 processes.append(process)
                 ports.append(port)
-                firstPort = firstPort ?? port
                 say("etcron dev: replica dev-\(index): http://127.0.0.1:\(port) (/metrics, /readyz), log \(cluster.rootDirectory)/replica-\(index).log")
             }
             // The dashboard's address is printed only once every replica serves it: a
             // browser or curl started on that line must not meet a refused connection.
             try await Self.waitUntilReady(processes, ports: ports)
+            let firstPort = ports[0]
             say("""
-                etcron dev: dashboard: http://127.0.0.1:\(firstPort ?? 0)/ (any replica serves it): sign in with \(tokens.demo) \
+                etcron dev: dashboard: http://127.0.0.1:\(firstPort)/ (any replica serves it): sign in with \(tokens.demo) \
                 (tenant demo, editor) or \(tokens.admin) (admin, every tenant)
                 etcron dev: API tokens (file \(tokens.file)): admin \(tokens.admin), tenant demo (editor) \(tokens.demo)
-                etcron dev: try `curl -H 'Authorization: Bearer \(tokens.admin)' http://127.0.0.1:\(firstPort ?? 0)/v1/cluster`
-                etcron dev: or, as tenant demo: `ETCRON_SERVER=http://127.0.0.1:\(firstPort ?? 0) ETCRON_TOKEN=\(tokens.demo) \(executable) trigger demo/hello --wait`
+                etcron dev: try `curl -H 'Authorization: Bearer \(tokens.admin)' http://127.0.0.1:\(firstPort)/v1/cluster`
+                etcron dev: or, as tenant demo: `ETCRON_SERVER=http://127.0.0.1:\(firstPort) ETCRON_TOKEN=\(tokens.demo) \(executable) trigger demo/hello --wait`
                 etcron dev: try `\(executable) status --etcd-endpoints \(endpoints)`, or kill the leader \
                 (kill -TERM or -KILL its pid) and watch another take over. Ctrl-C stops everything.
                 """)
